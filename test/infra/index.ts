@@ -1,0 +1,7 @@
+export { waitFor, type WaitForOptions } from './wait-for.js';
+export { createTestDatabase, assertTestDatabase, type TestDatabase } from './postgres.js';
+export { pinnedVersions, repoRoot } from './repo-root.js';
+export { startInfra, type RunningInfra } from './start-infra.js';
+export { LocalKafkaCluster } from './local-kafka.js';
+export { freePort } from './free-port.js';
+export { uniqueName } from './unique-name.js';

@@ -1,0 +1,228 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync, cpSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
+import { waitForKafkaReady } from './kafka-readiness.js';
+import { repoRoot } from './repo-root.js';
+
+const run = promisify(execFile);
+
+/** Where fetched tools are cached between runs: `EOS_CACHE_DIR`, else ~/.cache/eos-starter. */
+export function cacheDir(): string {
+  return process.env.EOS_CACHE_DIR ?? join(homedir(), '.cache', 'eos-starter');
+}
+
+function kafkaLibDir(version: string): string {
+  return join(cacheDir(), `kafka-${version}`, 'libs');
+}
+
+/** What local mode lacks on this machine to run Kafka; empty when it can. */
+export async function localKafkaMissing(version: string): Promise<string[]> {
+  const missing: string[] = [];
+  try {
+    const { stderr } = await run('java', ['-version']);
+    const major = Number(/version "(\d+)/.exec(stderr)?.[1] ?? 0);
+    if (major < 17) missing.push(`java >= 17 on PATH (found ${major || 'unknown'})`);
+  } catch {
+    missing.push('java >= 17 on PATH');
+  }
+  if (!existsSync(join(kafkaLibDir(version), '.complete'))) {
+    try {
+      await run('mvn', ['--version']);
+    } catch {
+      missing.push('mvn on PATH (to fetch org.apache.kafka:kafka_2.13 from Maven Central)');
+    }
+  }
+  return missing;
+}
+
+/** Fetches the broker and tools jars with Maven once, into the cache; returns the folder. */
+export async function fetchKafka(version: string, log: (line: string) => void): Promise<string> {
+  const libDir = kafkaLibDir(version);
+  if (existsSync(join(libDir, '.complete'))) return libDir;
+  log(`fetching Apache Kafka ${version} from Maven Central (once; cached in ${libDir})`);
+  const staging = `${libDir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  await run(
+    'mvn',
+    [
+      '-q', '-B',
+      '-f', join(repoRoot(), 'test/infra/kafka/pom.xml'),
+      `-Dkafka.version=${version}`,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${staging}`,
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  writeFileSync(join(staging, '.complete'), `${version}\n`);
+  rmSync(libDir, { recursive: true, force: true });
+  mkdirSync(join(libDir, '..'), { recursive: true });
+  renameSync(staging, libDir);
+  return libDir;
+}
+
+export interface LocalKafkaNode {
+  nodeId: number;
+  brokerPort: number;
+  controllerPort: number;
+  dataDir: string;
+  logFile: string;
+  process?: ChildProcess;
+}
+
+/**
+ * A KRaft cluster of `size` combined broker+controller nodes on loopback ports, each with a
+ * temporary data folder. Nodes can be stopped, killed and started again (fault injection);
+ * `stop()` ends them all and removes the folders.
+ */
+export class LocalKafkaCluster {
+  readonly nodes: LocalKafkaNode[];
+
+  private constructor(
+    private readonly libDir: string,
+    private readonly rootDir: string,
+    nodes: LocalKafkaNode[],
+  ) {
+    this.nodes = nodes;
+  }
+
+  static async start(options: {
+    version: string;
+    size?: number;
+    log?: (line: string) => void;
+  }): Promise<LocalKafkaCluster> {
+    const log = options.log ?? (() => undefined);
+    const size = options.size ?? 1;
+    const libDir = await fetchKafka(options.version, log);
+    const rootDir = mkdtempSync(join(tmpdir(), 'eos-kafka-'));
+    const nodes: LocalKafkaNode[] = [];
+    for (let nodeId = 1; nodeId <= size; nodeId++) {
+      const dataDir = join(rootDir, `node-${nodeId}`);
+      nodes.push({
+        nodeId,
+        brokerPort: await freePort(),
+        controllerPort: await freePort(),
+        dataDir,
+        logFile: join(rootDir, `node-${nodeId}.log`),
+      });
+    }
+    const cluster = new LocalKafkaCluster(libDir, rootDir, nodes);
+    try {
+      await cluster.format();
+      for (const node of nodes) cluster.startNode(node.nodeId);
+      await waitForKafkaReady(cluster.brokers, size);
+    } catch (error) {
+      await cluster.stop();
+      throw new Error(`local Kafka did not start; broker log: ${nodes[0]?.logFile}`, { cause: error });
+    }
+    return cluster;
+  }
+
+  get brokers(): string[] {
+    return this.nodes.map((n) => `127.0.0.1:${n.brokerPort}`);
+  }
+
+  /** The version the broker itself reports in its start-up log ("Kafka version: x.y.z"). */
+  reportedVersion(): string | undefined {
+    const node = this.nodes[0];
+    if (!node || !existsSync(node.logFile)) return undefined;
+    return /Kafka version: (\S+)/.exec(readFileSync(node.logFile, 'utf8'))?.[1];
+  }
+
+  private node(nodeId: number): LocalKafkaNode {
+    const node = this.nodes.find((n) => n.nodeId === nodeId);
+    if (!node) throw new Error(`no Kafka node ${nodeId}`);
+    return node;
+  }
+
+  private propertiesFile(node: LocalKafkaNode): string {
+    const size = this.nodes.length;
+    const replication = Math.min(size, 3);
+    const voters = this.nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
+    const file = join(this.rootDir, `node-${node.nodeId}.properties`);
+    writeFileSync(
+      file,
+      [
+        'process.roles=broker,controller',
+        `node.id=${node.nodeId}`,
+        `controller.quorum.voters=${voters}`,
+        `listeners=PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+        'controller.listener.names=CONTROLLER',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+        `log.dirs=${node.dataDir}`,
+        `offsets.topic.replication.factor=${replication}`,
+        `transaction.state.log.replication.factor=${replication}`,
+        `transaction.state.log.min.isr=${Math.min(size, 2)}`,
+        `min.insync.replicas=${Math.min(size, 2)}`,
+        `default.replication.factor=${replication}`,
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=false',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  private async format(): Promise<void> {
+    // A KRaft cluster id is 16 random bytes in URL-safe base64 (22 characters).
+    const clusterId = randomBytes(16).toString('base64url');
+    for (const node of this.nodes) {
+      await run(
+        'java',
+        ['-cp', `${this.libDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', this.propertiesFile(node)],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
+    }
+  }
+
+  /** Starts (or restarts) one node's JVM. It is killed with the process that started it. */
+  startNode(nodeId: number): void {
+    const node = this.node(nodeId);
+    const logFd = openSync(node.logFile, 'a');
+    const java = [
+      '-Xms256m',
+      '-Xmx768m',
+      '-XX:+UseG1GC',
+      `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka/log4j2.yaml')}`,
+      '-cp',
+      `${this.libDir}/*`,
+      'kafka.Kafka',
+      this.propertiesFile(node),
+    ];
+    // setpriv --pdeathsig: if the test run dies without its teardown, the kernel kills the
+    // broker too, so no broker outlives the run.
+    const [command, args] = existsSync('/usr/bin/setpriv')
+      ? ['/usr/bin/setpriv', ['--pdeathsig', 'KILL', 'java', ...java]]
+      : ['java', java];
+    node.process = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+  }
+
+  /** Stops one node: SIGTERM for a clean shutdown, SIGKILL for a crash. */
+  async stopNode(nodeId: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const child = this.node(nodeId).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timeout);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => this.stopNode(n.nodeId)));
+    if (!process.env.EOS_KEEP_KAFKA_DATA) rmSync(this.rootDir, { recursive: true, force: true });
+  }
+
+  /** Copies the logs somewhere that outlives `stop()` (for failed runs). */
+  saveLogs(toDir: string): void {
+    mkdirSync(toDir, { recursive: true });
+    for (const n of this.nodes) if (existsSync(n.logFile)) cpSync(n.logFile, join(toDir, `kafka-node-${n.nodeId}.log`));
+  }
+}
