@@ -1,6 +1,12 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pg from 'pg';
-import { createTestDatabase, pinnedVersions, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import {
+  createTestDatabase,
+  pinnedVersions,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '#test-infra';
 
 /**
  * Proves the test infrastructure is real: a PostgreSQL transaction commits, and a Kafka broker
@@ -71,11 +77,21 @@ describe('test infrastructure', () => {
 
     // Each consumer reads until it has seen the last committed record, so no timing guess is needed.
     expect(await readAll(topic, { readUncommitted: false })).toEqual(['committed', 'last']);
-    expect(await readAll(topic, { readUncommitted: true })).toEqual(['committed', 'aborted', 'last']);
+    expect(await readAll(topic, { readUncommitted: true })).toEqual([
+      'committed',
+      'aborted',
+      'last',
+    ]);
   });
 
-  async function readAll(topic: string, { readUncommitted }: { readUncommitted: boolean }): Promise<string[]> {
-    const consumer: Consumer = kafka.consumer({ groupId: uniqueName('infra-reader'), readUncommitted });
+  async function readAll(
+    topic: string,
+    { readUncommitted }: { readUncommitted: boolean },
+  ): Promise<string[]> {
+    const consumer: Consumer = kafka.consumer({
+      groupId: uniqueName('infra-reader'),
+      readUncommitted,
+    });
     const seen: string[] = [];
     await consumer.connect();
     try {
@@ -85,7 +101,10 @@ describe('test infrastructure', () => {
           seen.push(message.value?.toString() ?? '');
         },
       });
-      await waitFor(() => seen.includes('last'), { description: `the last record of ${topic}`, timeoutMs: 60_000 });
+      await waitFor(() => seen.includes('last'), {
+        description: `the last record of ${topic}`,
+        timeoutMs: 60_000,
+      });
       return seen;
     } finally {
       await consumer.disconnect();

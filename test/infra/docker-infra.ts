@@ -1,4 +1,9 @@
-import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import {
+  GenericContainer,
+  Wait,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+} from 'testcontainers';
 import { freePort } from './free-port.js';
 import { waitForKafkaReady } from './kafka-readiness.js';
 import { waitFor } from './wait-for.js';

@@ -1,6 +1,17 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync, cpSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  mkdtempSync,
+  cpSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,8 +60,10 @@ export async function fetchKafka(version: string, log: (line: string) => void): 
   await run(
     'mvn',
     [
-      '-q', '-B',
-      '-f', join(repoRoot(), 'test/infra/kafka/pom.xml'),
+      '-q',
+      '-B',
+      '-f',
+      join(repoRoot(), 'test/infra/kafka/pom.xml'),
       `-Dkafka.version=${version}`,
       'dependency:copy-dependencies',
       '-DincludeScope=runtime',
@@ -117,7 +130,9 @@ export class LocalKafkaCluster {
       await waitForKafkaReady(cluster.brokers, size);
     } catch (error) {
       await cluster.stop();
-      throw new Error(`local Kafka did not start; broker log: ${nodes[0]?.logFile}`, { cause: error });
+      throw new Error(`local Kafka did not start; broker log: ${nodes[0]?.logFile}`, {
+        cause: error,
+      });
     }
     return cluster;
   }
@@ -175,7 +190,16 @@ export class LocalKafkaCluster {
     for (const node of this.nodes) {
       await run(
         'java',
-        ['-cp', `${this.libDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', this.propertiesFile(node)],
+        [
+          '-cp',
+          `${this.libDir}/*`,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId,
+          '-c',
+          this.propertiesFile(node),
+        ],
         { maxBuffer: 16 * 1024 * 1024 },
       );
     }
@@ -223,6 +247,7 @@ export class LocalKafkaCluster {
   /** Copies the logs somewhere that outlives `stop()` (for failed runs). */
   saveLogs(toDir: string): void {
     mkdirSync(toDir, { recursive: true });
-    for (const n of this.nodes) if (existsSync(n.logFile)) cpSync(n.logFile, join(toDir, `kafka-node-${n.nodeId}.log`));
+    for (const n of this.nodes)
+      if (existsSync(n.logFile)) cpSync(n.logFile, join(toDir, `kafka-node-${n.nodeId}.log`));
   }
 }

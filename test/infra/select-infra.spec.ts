@@ -4,10 +4,12 @@ function probes(overrides: Partial<Record<keyof InfraProbes, unknown>> = {}): In
   calls: string[];
 } {
   const calls: string[] = [];
-  const value = <T>(name: keyof InfraProbes, fallback: T) => async () => {
-    calls.push(name);
-    return (name in overrides ? overrides[name] : fallback) as T;
-  };
+  const value =
+    <T>(name: keyof InfraProbes, fallback: T) =>
+    async () => {
+      calls.push(name);
+      return (name in overrides ? overrides[name] : fallback) as T;
+    };
   return {
     calls,
     dockerAvailable: value('dockerAvailable', false),
@@ -43,7 +45,10 @@ describe('selectInfra', () => {
   });
 
   it('decides each resource on its own', async () => {
-    const choice = await selectInfra({ DATABASE_URL: 'postgres://db/x' }, probes({ dockerAvailable: true }));
+    const choice = await selectInfra(
+      { DATABASE_URL: 'postgres://db/x' },
+      probes({ dockerAvailable: true }),
+    );
     expect(choice.kafka).toEqual({ kind: 'docker' });
     expect(choice.postgres).toEqual({ kind: 'env', address: 'postgres://db/x' });
   });
@@ -57,12 +62,17 @@ describe('selectInfra', () => {
     const p = probes({ localKafkaMissing: ['java >= 17 on PATH', 'mvn on PATH'] });
     const failure = selectInfra({}, p);
     await expect(failure).rejects.toBeInstanceOf(InfraUnavailableError);
-    await expect(failure).rejects.toThrow(/KAFKA_BROKERS=.*\n.*Docker engine.*\n.*java >= 17 on PATH; mvn on PATH/);
+    await expect(failure).rejects.toThrow(
+      /KAFKA_BROKERS=.*\n.*Docker engine.*\n.*java >= 17 on PATH; mvn on PATH/,
+    );
   });
 
   it('reports a missing local PostgreSQL', async () => {
     await expect(
-      selectInfra({}, probes({ localPostgresMissing: ['PostgreSQL at 127.0.0.1:5432 (ECONNREFUSED)'] })),
+      selectInfra(
+        {},
+        probes({ localPostgresMissing: ['PostgreSQL at 127.0.0.1:5432 (ECONNREFUSED)'] }),
+      ),
     ).rejects.toThrow(/DATABASE_URL=.*[\s\S]*ECONNREFUSED/);
   });
 });

@@ -4,10 +4,7 @@
  * machine (Kafka from Maven Central, the local PostgreSQL). No fallback past that: the run stops
  * with a message that says what is missing.
  */
-export type InfraSource =
-  | { kind: 'env'; address: string }
-  | { kind: 'docker' }
-  | { kind: 'local' };
+export type InfraSource = { kind: 'env'; address: string } | { kind: 'docker' } | { kind: 'local' };
 
 export interface InfraChoice {
   kafka: InfraSource;
@@ -54,7 +51,12 @@ export async function selectInfra(
     );
   };
 
-  const kafka = await choose(kafkaAddress, () => probes.localKafkaMissing(), 'Kafka broker', 'KAFKA_BROKERS');
+  const kafka = await choose(
+    kafkaAddress,
+    () => probes.localKafkaMissing(),
+    'Kafka broker',
+    'KAFKA_BROKERS',
+  );
   const postgres = await choose(
     postgresAddress,
     () => probes.localPostgresMissing(),

@@ -79,7 +79,11 @@ async function startKafka(
     case 'docker': {
       const kafka = await startKafkaContainer(pinned);
       const version = kafka.reportedVersion ?? 'unknown';
-      return { ...kafka, version, summary: `Kafka ${version}: apache/kafka:${pinned} container at ${kafka.address}` };
+      return {
+        ...kafka,
+        version,
+        summary: `Kafka ${version}: apache/kafka:${pinned} container at ${kafka.address}`,
+      };
     }
     case 'local': {
       const cluster = await LocalKafkaCluster.start({ version: pinned, log });
@@ -99,7 +103,11 @@ async function startKafka(
 async function startPostgres(source: InfraSource, major: string): Promise<Started> {
   switch (source.kind) {
     case 'env':
-      return { address: source.address, summary: 'PostgreSQL: from DATABASE_URL', stop: async () => undefined };
+      return {
+        address: source.address,
+        summary: 'PostgreSQL: from DATABASE_URL',
+        stop: async () => undefined,
+      };
     case 'docker': {
       const pg = await startPostgresContainer(major);
       return { ...pg, summary: `PostgreSQL: postgres:${major} container` };
