@@ -8,6 +8,7 @@ const shared = {
   moduleNameMapper: {
     '^#kafka-eos$': '<rootDir>/libs/kafka-eos/src/index.ts',
     '^#contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#test-infra$': '<rootDir>/test/infra/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
