@@ -18,6 +18,7 @@ const shared = {
 /** @type {import('jest').Config} */
 export default {
   verbose: true,
+  reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
   // Integration tests start consumers and wait for rebalances; a test's own waitFor deadlines
   // are shorter than this, so they fail first with a message that says what was awaited.
   testTimeout: 120_000,
