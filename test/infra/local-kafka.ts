@@ -11,6 +11,8 @@ import {
   writeFileSync,
   mkdtempSync,
   cpSync,
+  readdirSync,
+  statSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +80,30 @@ export async function fetchKafka(version: string, log: (line: string) => void): 
   return libDir;
 }
 
+/**
+ * Removes data folders of earlier runs whose process is gone (a run killed before its teardown;
+ * its brokers died with it through the parent-death signal, but the folders stay).
+ */
+function sweepAbandonedDirs(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith('eos-kafka-')) continue;
+    const dir = join(tmpdir(), entry);
+    const pidFile = join(dir, 'owner.pid');
+    const owner = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+    if (owner > 0 ? processAlive(owner) : Date.now() - statSync(dir).mtimeMs < 60_000) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface LocalKafkaNode {
   nodeId: number;
   brokerPort: number;
@@ -111,7 +137,9 @@ export class LocalKafkaCluster {
     const log = options.log ?? (() => undefined);
     const size = options.size ?? 1;
     const libDir = await fetchKafka(options.version, log);
+    sweepAbandonedDirs();
     const rootDir = mkdtempSync(join(tmpdir(), 'eos-kafka-'));
+    writeFileSync(join(rootDir, 'owner.pid'), String(process.pid));
     const nodes: LocalKafkaNode[] = [];
     for (let nodeId = 1; nodeId <= size; nodeId++) {
       const dataDir = join(rootDir, `node-${nodeId}`);
