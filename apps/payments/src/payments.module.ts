@@ -2,9 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
+import { PersistenceModule } from './persistence/persistence.module.js';
 
 @Module({
-  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [paymentsConfig] })],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
+    PersistenceModule,
+  ],
   controllers: [HealthHttpController],
 })
 export class PaymentsModule {}

@@ -1,1 +1,3 @@
-export {};
+export * from './transfer-requested.event.js';
+export * from './event-headers.js';
+export * from './topics.js';

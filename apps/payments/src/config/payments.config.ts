@@ -1,21 +1,64 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { Topics } from '#contracts';
 import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
 
 /**
+ * `clientId:key[,clientId:key...]`. The key authenticates a request; the client id scopes its
+ * idempotency keys. No default: a deployment must choose its own keys.
+ */
+const apiKeysSchema = z
+  .string()
+  .regex(
+    /^[\w.-]+:[^,:\s]{16,}(,[\w.-]+:[^,:\s]{16,})*$/,
+    'expected clientId:key[,...] with keys of 16+ characters',
+  )
+  .transform(
+    (s) =>
+      new Map(
+        s
+          .split(',')
+          .map((pair) => pair.split(':') as [string, string])
+          .map(([client, key]) => [key, client]),
+      ),
+  );
+
+/**
  * Every setting of the payments service, read from the environment once at start-up.
- * Documented defaults fit the local demo; see the configuration table in docs/.
+ * Defaults fit the local demo; docs/configuration.md lists them all.
  */
 export const paymentsEnvSchema = z
   .object({
     PORT: portSchema.default(3000),
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/payments'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
+    API_KEYS: apiKeysSchema,
+    TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
+    TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
+    /** embedded: the relay runs in the API process; standalone: in its own (relay.main.ts); off. */
+    RELAY_MODE: z.enum(['embedded', 'standalone', 'off']).default('embedded'),
+    RELAY_TRANSACTIONAL_ID: z.string().min(1).default('payments-outbox-relay'),
+    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
   .transform((env) => ({
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     kafkaBrokers: env.KAFKA_BROKERS,
+    /** API key → client id. */
+    apiKeys: env.API_KEYS,
+    topics: {
+      transferRequested: env.TOPIC_TRANSFER_REQUESTED,
+      transferResults: env.TOPIC_TRANSFER_RESULTS,
+    },
+    relay: {
+      mode: env.RELAY_MODE,
+      transactionalId: env.RELAY_TRANSACTIONAL_ID,
+      batchSize: env.RELAY_BATCH_SIZE,
+      pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+    },
   }));
 
 export type PaymentsConfig = z.output<typeof paymentsEnvSchema>;

@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+import { CreateTransfersAndOutbox1732300000000 } from './migrations/1732300000000-create-transfers-and-outbox.js';
+
+/** Migrations in order. The schema is never synchronised from entities. */
+export const paymentsMigrations = [CreateTransfersAndOutbox1732300000000];
+
+export function paymentsDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrations: paymentsMigrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    poolSize,
+    applicationName: 'payments',
+  };
+}
