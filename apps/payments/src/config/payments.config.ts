@@ -36,9 +36,13 @@ export const paymentsEnvSchema = z
     API_KEYS: apiKeysSchema,
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
+    /** Partitions of topics this service creates when they do not exist. */
+    TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(6),
     /** embedded: the relay runs in the API process; standalone: in its own (relay.main.ts); off. */
     RELAY_MODE: z.enum(['embedded', 'standalone', 'off']).default('embedded'),
     RELAY_TRANSACTIONAL_ID: z.string().min(1).default('payments-outbox-relay'),
+    /** Topic (1 partition) whose committed offset, for a group named after the transactional id, holds the relay's position. */
+    RELAY_POSITION_TOPIC: z.string().min(1).default('payments.outbox-relay.position'),
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
@@ -49,6 +53,7 @@ export const paymentsEnvSchema = z
     kafkaBrokers: env.KAFKA_BROKERS,
     /** API key → client id. */
     apiKeys: env.API_KEYS,
+    topicPartitions: env.TOPIC_PARTITIONS,
     topics: {
       transferRequested: env.TOPIC_TRANSFER_REQUESTED,
       transferResults: env.TOPIC_TRANSFER_RESULTS,
@@ -56,6 +61,7 @@ export const paymentsEnvSchema = z
     relay: {
       mode: env.RELAY_MODE,
       transactionalId: env.RELAY_TRANSACTIONAL_ID,
+      positionTopic: env.RELAY_POSITION_TOPIC,
       batchSize: env.RELAY_BATCH_SIZE,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
     },

@@ -1,0 +1,59 @@
+import type { DataSource } from 'typeorm';
+import type { RelayPosition } from './relay-position.js';
+
+export interface OutboxRow {
+  id: string;
+  xid: string;
+  eventId: string;
+  topic: string;
+  key: string;
+  payload: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The next rows to publish, in commit-safe order, in one statement.
+ *
+ * A row is read only when its transaction id is below the snapshot's xmin: every transaction
+ * below xmin has ended, so no row can later appear before the rows read now. Reading by `id`
+ * alone would skip a row whose transaction took its id first but committed last.
+ * (xid, id) is the order rows are published in; the relay's position is the last pair published.
+ */
+export async function fetchOutboxBatch(
+  db: DataSource,
+  after: RelayPosition,
+  limit: number,
+): Promise<OutboxRow[]> {
+  return db.query(
+    // Columns are qualified: an unqualified ORDER BY xid would sort by the text alias below
+    // ('1000' < '994'), publish out of order and skip rows. A test caught exactly that.
+    `select o.id::text as id, o.xid::text as xid, o.event_id as "eventId", o.topic, o.key,
+            o.payload::text as payload, o.headers
+       from outbox o
+      where o.xid < pg_snapshot_xmin(pg_current_snapshot())
+        and (o.xid, o.id) > ($1::xid8, $2::bigint)
+      order by o.xid, o.id
+      limit $3`,
+    [after.xid, after.id, limit],
+  );
+}
+
+/** Removes rows already published (at or before `upTo`). */
+export async function deletePublished(db: DataSource, upTo: RelayPosition): Promise<void> {
+  await db.query(`delete from outbox where (xid, id) <= ($1::xid8, $2::bigint)`, [
+    upTo.xid,
+    upTo.id,
+  ]);
+}
+
+/** Unpublished rows and the age of the oldest, for metrics and readiness. */
+export async function outboxBacklog(
+  db: DataSource,
+): Promise<{ count: number; oldestAgeSeconds: number }> {
+  const [row] = (await db.query(
+    `select count(*)::int as count,
+            coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestAgeSeconds"
+       from outbox`,
+  )) as Array<{ count: number; oldestAgeSeconds: number }>;
+  return row ?? { count: 0, oldestAgeSeconds: 0 };
+}

@@ -1,0 +1,174 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { IHeaders, Kafka, TopicMessages } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import {
+  backoffMs,
+  crashPoint,
+  createKafka,
+  delay,
+  ensureTopics,
+  TransactionalProducer,
+  TransactionFailedError,
+} from '#kafka-eos';
+import { paymentsConfig } from '../config/payments.config.js';
+import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
+import { OutboxNotifications } from './outbox-notifications.js';
+import {
+  encodePosition,
+  readRelayPosition,
+  START_POSITION,
+  type RelayPosition,
+} from './relay-position.js';
+
+export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
+
+export type RelayState = 'stopped' | 'running' | 'fenced';
+
+/**
+ * Publishes outbox rows to Kafka exactly once.
+ *
+ * Each batch is one Kafka transaction holding the messages and the relay's new position
+ * (relay-position.ts). The database is cleaned up only after the commit. After any failure the
+ * producer is replaced: starting a producer fences older ones and settles their open
+ * transaction, and the position is then re-read from Kafka, so a crash at any instant resumes
+ * right after the last committed batch. docs/failure-walkthrough.md goes through each instant.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly kafka: Kafka;
+  private readonly notifications: OutboxNotifications;
+  private readonly stopping = new AbortController();
+  private producer?: TransactionalProducer;
+  private position: RelayPosition = START_POSITION;
+  private loop?: Promise<void>;
+  state: RelayState = 'stopped';
+
+  constructor(
+    @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
+    @Inject(RELAY_ENABLED) private readonly enabled: boolean,
+    private readonly db: DataSource,
+  ) {
+    this.kafka = createKafka({
+      clientId: 'payments-relay',
+      brokers: config.kafkaBrokers,
+      logger: this.logger,
+    });
+    this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>
+      this.logger.warn(`outbox LISTEN connection failed: ${String(error)}`),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    await this.notifications.open();
+    this.state = 'running';
+    this.loop = this.run();
+  }
+
+  /** Resolves when the relay stops: on shutdown, or when a newer instance fenced it. */
+  get finished(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await this.notifications.close();
+    await this.loop;
+    await this.discardProducer();
+    if (this.state === 'running') this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      try {
+        if (!this.producer) await this.resume();
+        const published = await this.publishBatch();
+        failures = 0;
+        if (!published) await this.notifications.wait(this.config.relay.pollIntervalMs);
+      } catch (error) {
+        await this.discardProducer();
+        if (error instanceof TransactionFailedError && error.failure === 'fenced') {
+          this.state = 'fenced';
+          this.logger.error(
+            'relay fenced by a newer instance with the same transactional id; stopping',
+          );
+          return;
+        }
+        this.logger.warn(`relay batch failed, restarting the producer: ${describe(error)}`);
+        await delay(backoffMs(failures++), this.stopping.signal);
+      }
+    }
+  }
+
+  /** Fences older relays, then trusts the position they committed. */
+  private async resume(): Promise<void> {
+    const { transactionalId, positionTopic } = this.config.relay;
+    await ensureTopics(this.kafka, [
+      { topic: this.config.topics.transferRequested, numPartitions: this.config.topicPartitions },
+      { topic: positionTopic, numPartitions: 1 },
+    ]);
+    this.producer = await TransactionalProducer.start(this.kafka, transactionalId);
+    this.position = await readRelayPosition(this.kafka, transactionalId, positionTopic);
+    // Rows up to the position are in Kafka; a crash may have kept them from being deleted.
+    await deletePublished(this.db, this.position);
+    this.logger.log(`relay resumed after ${this.position.published} published rows`);
+  }
+
+  private async publishBatch(): Promise<boolean> {
+    const producer = this.producer;
+    if (!producer) throw new Error('relay producer not started');
+    const rows = await fetchOutboxBatch(this.db, this.position, this.config.relay.batchSize);
+    const last = rows.at(-1);
+    if (!last) return false;
+    const next = {
+      xid: last.xid,
+      id: last.id,
+      published: this.position.published + BigInt(rows.length),
+    };
+    const { transactionalId, positionTopic } = this.config.relay;
+    await producer.inTransaction(async (tx) => {
+      await tx.send(toTopicMessages(rows));
+      await tx.sendOffsets({
+        groupId: transactionalId,
+        topic: positionTopic,
+        partitions: [{ partition: 0, ...encodePosition(next) }],
+      });
+      crashPoint('relay.before-kafka-commit');
+    });
+    this.position = next;
+    crashPoint('relay.after-kafka-commit');
+    await deletePublished(this.db, next);
+    return true;
+  }
+
+  private async discardProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.close();
+  }
+}
+
+function toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
+  const byTopic = new Map<string, TopicMessages>();
+  for (const row of rows) {
+    const entry = byTopic.get(row.topic) ?? { topic: row.topic, messages: [] };
+    entry.messages.push({ key: row.key, value: row.payload, headers: row.headers as IHeaders });
+    byTopic.set(row.topic, entry);
+  }
+  return [...byTopic.values()];
+}
+
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
+  return parts.join(': ') || String(error);
+}

@@ -1,0 +1,34 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface EosLogger {
+  log(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+/**
+ * A kafkajs client whose log goes to `logger`. kafkajs logs errors it is about to retry at
+ * ERROR level (e.g. CONCURRENT_TRANSACTIONS right after a commit); those reach `warn`.
+ */
+export function createKafka(options: {
+  clientId: string;
+  brokers: string[];
+  logger: EosLogger;
+}): Kafka {
+  const { logger } = options;
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        (level <= logLevel.ERROR ? logger.warn : logger.log).call(
+          logger,
+          `kafkajs: ${message}`,
+          rest,
+        );
+      },
+  });
+}

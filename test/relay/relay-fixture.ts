@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventHeaders, type TransferRequestedV1 } from '#contracts';
+import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import { appendToOutbox } from '../../apps/payments/src/outbox/append-to-outbox.js';
+import { paymentsDataSourceOptions } from '../../apps/payments/src/persistence/payments-data-source.js';
+import { ChildService } from '../support/child-process.js';
+import { readCommitted } from '../support/read-topic.js';
+
+export const ACCOUNTS = Array.from({ length: 5 }, () => randomUUID());
+
+/**
+ * A payments database with its schema, fresh topics, and relays started as real processes.
+ * Rows are written to the outbox directly, as the API's transaction would.
+ */
+export class RelayFixture {
+  readonly kafka = new Kafka({
+    clientId: 'relay-test',
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  readonly topic = uniqueName('transfers-requested');
+  readonly transactionalId = uniqueName('relay');
+  readonly positionTopic = uniqueName('relay-position');
+  readonly written: string[] = [];
+  private readonly relays: ChildService[] = [];
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly dataSource: DataSource,
+  ) {}
+
+  static async create(label: string): Promise<RelayFixture> {
+    const db = await createTestDatabase(label);
+    const dataSource = new DataSource(paymentsDataSourceOptions(db.url, 4));
+    await dataSource.initialize();
+    return new RelayFixture(db, dataSource);
+  }
+
+  startRelay(env: Record<string, string> = {}): ChildService {
+    const relay = ChildService.start('relay', 'apps/payments/src/relay.main.js', {
+      DATABASE_URL: this.db.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      API_KEYS: 'relay-test:unused-by-the-relay-0000',
+      TOPIC_TRANSFER_REQUESTED: this.topic,
+      TOPIC_PARTITIONS: '3',
+      RELAY_TRANSACTIONAL_ID: this.transactionalId,
+      RELAY_POSITION_TOPIC: this.positionTopic,
+      RELAY_POLL_INTERVAL_MS: '200',
+      ...env,
+    });
+    this.relays.push(relay);
+    return relay;
+  }
+
+  /** Writes `count` events, `perTransaction` to a database transaction, like accepted transfers. */
+  async writeEvents(count: number, perTransaction = 10): Promise<void> {
+    for (let done = 0; done < count; done += perTransaction) {
+      await this.dataSource.transaction(async (tx) => {
+        for (let i = done; i < Math.min(count, done + perTransaction); i++) {
+          await appendToOutbox(tx, this.event(ACCOUNTS[i % ACCOUNTS.length] ?? ''));
+        }
+      });
+    }
+  }
+
+  event(debitAccountId: string): Parameters<typeof appendToOutbox>[1] {
+    const id = randomUUID();
+    this.written.push(id);
+    const payload: TransferRequestedV1 = {
+      type: 'TransferRequested',
+      version: 1,
+      eventId: id,
+      transferId: id,
+      debitAccountId,
+      creditAccountId: randomUUID(),
+      amount: '100',
+      currency: 'EUR',
+      requestedAt: new Date().toISOString(),
+    };
+    return {
+      eventId: id,
+      topic: this.topic,
+      key: debitAccountId,
+      payload,
+      headers: { [EventHeaders.eventId]: id, [EventHeaders.eventType]: 'TransferRequested' },
+    };
+  }
+
+  async outboxCount(): Promise<number> {
+    const [row] = (await this.dataSource.query(`select count(*)::int as n from outbox`)) as Array<{
+      n: number;
+    }>;
+    return row?.n ?? -1;
+  }
+
+  async waitForOutboxEmpty(timeoutMs = 60_000): Promise<void> {
+    await waitFor(async () => (await this.outboxCount()) === 0, {
+      description: 'an empty outbox',
+      timeoutMs,
+    });
+  }
+
+  /** Event ids on the topic, read with read_committed (or read_uncommitted), in offset order per partition. */
+  async publishedIds(options: { readUncommitted?: boolean } = {}): Promise<string[]> {
+    const records = await readCommitted(this.kafka, this.topic, options);
+    return records.map(
+      (r) => r.headers[EventHeaders.eventId] ?? `missing-header@${r.partition}:${r.offset}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.relays.map((r) => r.stop()));
+    await this.dataSource.destroy();
+    await this.db.drop();
+  }
+}
+
+/** Ids that appear more than once, and written ids that do not appear. */
+export function compareDelivery(
+  written: string[],
+  published: string[],
+): { duplicates: string[]; missing: string[] } {
+  const seen = new Map<string, number>();
+  for (const id of published) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return {
+    duplicates: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
+    missing: written.filter((id) => !seen.has(id)),
+  };
+}
