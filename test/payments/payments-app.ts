@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PaymentsModule } from '../../apps/payments/src/payments.module.js';
 import { configurePaymentsApp } from '../../apps/payments/src/configure-payments-app.js';
 
@@ -27,7 +28,7 @@ export async function startPaymentsApp(
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [PaymentsModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configurePaymentsApp(app);
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), close: () => app.close() };

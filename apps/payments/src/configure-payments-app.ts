@@ -1,7 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { MAX_BODY_BYTES } from './http/json-body.js';
+import { setUpOpenApi } from './http/openapi.js';
 
 /** Everything main.ts does to the app besides listening, so tests run the same app. */
-export function configurePaymentsApp(app: INestApplication): INestApplication {
+export function configurePaymentsApp(app: NestExpressApplication): NestExpressApplication {
   app.enableShutdownHooks();
+  // express.json (the app is created with bodyParser: false): JSON bodies only, objects or
+  // arrays at the top level (strict), 16 KiB at most. Its errors reach ApiExceptionFilter.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
+  app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
+  setUpOpenApi(app);
   return app;
 }

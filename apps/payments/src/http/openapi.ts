@@ -1,0 +1,47 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { errorBodySchema } from './error-body.js';
+import { openApiSchema } from './openapi-schema.js';
+
+const description = `
+Accepts money transfers and reports their outcome. A transfer is accepted with \`202\` and
+status \`pending\`; the ledger settles it asynchronously (\`completed\` or \`rejected\`).
+
+**Idempotency.** Every \`POST /transfers\` carries an \`Idempotency-Key\`, unique per transfer and
+reused on retries. Keys are scoped to the authenticated client. A retry with the same key and
+body answers the original response again, with \`Idempotent-Replayed: true\`; the same key with
+another body is refused with \`422 IDEMPOTENCY_KEY_REUSED\`.
+
+**Errors** have the body \`{ statusCode, code, message, details? }\`. Codes:
+
+| status | code | when |
+| --- | --- | --- |
+| 400 | MALFORMED_JSON | the body is not JSON, or not an object or array |
+| 400 | VALIDATION_FAILED | invalid body fields (also the same account on both sides) or an invalid Idempotency-Key; \`details\` lists each |
+| 400 | IDEMPOTENCY_KEY_MISSING | no or an empty Idempotency-Key header |
+| 400 | INVALID_TRANSFER_ID | the transfer id in the path is not a UUID |
+| 401 | UNAUTHENTICATED | no or an unknown API key |
+| 404 | TRANSFER_NOT_FOUND | no transfer with this id for this client |
+| 404 | NOT_FOUND | no such route |
+| 413 | PAYLOAD_TOO_LARGE | the body is over 16 KiB |
+| 415 | UNSUPPORTED_MEDIA_TYPE | the body is not \`application/json\` in UTF-8 |
+| 422 | IDEMPOTENCY_KEY_REUSED | the key was used with another body |
+| 500 | INTERNAL_ERROR | a fault on our side; retry with the same Idempotency-Key |
+`;
+
+/** The OpenAPI document at /docs-json and Swagger UI at /docs; both are public. */
+export function setUpOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Payments API')
+    .setDescription(description)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ErrorBody: openApiSchema(errorBodySchema) },
+  };
+  SwaggerModule.setup('docs', app, document);
+}

@@ -1,0 +1,86 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
+import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
+import { ApiErrorResponse } from '../../http/error-body.js';
+import { requireJsonContentType } from '../../http/json-body.js';
+import { openApiSchema } from '../../http/openapi-schema.js';
+import { traceparentFor } from '../../tracing/traceparent.js';
+import { acceptedTransferSchema, type AcceptedTransfer } from '../transfer.response.js';
+import {
+  createTransferRequestSchema,
+  parseCreateTransferRequest,
+} from './create-transfer.request.js';
+import { CreateTransferService } from './create-transfer.service.js';
+import { parseIdempotencyKey } from './idempotency-key.js';
+
+@ApiTags('transfers')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@UseGuards(ApiKeyGuard)
+@Controller('transfers')
+export class CreateTransferHttpController {
+  constructor(private readonly createTransfer: CreateTransferService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Request a transfer between two accounts' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'Unique per transfer, reused on retries; 1 to 255 printable ASCII characters',
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  })
+  @ApiHeader({ name: 'traceparent', required: false, description: 'W3C trace context' })
+  @ApiBody({ schema: openApiSchema(createTransferRequestSchema, 'input') })
+  @ApiResponse({
+    status: HttpStatus.ACCEPTED,
+    description: 'Accepted; the ledger settles it asynchronously',
+    schema: openApiSchema(acceptedTransferSchema),
+    headers: {
+      'Idempotent-Replayed': {
+        description: '`true` when this answers a retry of an earlier request',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
+  @ApiErrorResponse(400, 'MALFORMED_JSON, VALIDATION_FAILED or IDEMPOTENCY_KEY_MISSING')
+  @ApiErrorResponse(401, 'UNAUTHENTICATED')
+  @ApiErrorResponse(413, 'PAYLOAD_TOO_LARGE')
+  @ApiErrorResponse(415, 'UNSUPPORTED_MEDIA_TYPE')
+  @ApiErrorResponse(422, 'IDEMPOTENCY_KEY_REUSED')
+  async create(
+    @AuthenticatedClient() clientId: string,
+    @Headers() headers: IncomingHttpHeaders,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<AcceptedTransfer> {
+    requireJsonContentType(headers['content-type']);
+    const result = await this.createTransfer.execute({
+      clientId,
+      idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
+      request: parseCreateTransferRequest(body),
+      traceparent: traceparentFor(headers.traceparent),
+    });
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result.transfer;
+  }
+}

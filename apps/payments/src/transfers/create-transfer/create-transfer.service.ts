@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { paymentsConfig, type PaymentsConfig } from '../../config/payments.config.js';
+import { appendToOutbox } from '../../outbox/append-to-outbox.js';
+import { IdempotencyKeyReusedError } from '../transfer.errors.js';
+import { acceptedTransferSchema, type AcceptedTransfer } from '../transfer.response.js';
+import type { CreateTransferRequest } from './create-transfer.request.js';
+import { insertTransfer } from './insert-transfer.js';
+import { requestHash } from './request-hash.js';
+import { transferRequestedMessage } from './transfer-requested.message.js';
+
+export interface CreateTransferCommand {
+  clientId: string;
+  idempotencyKey: string;
+  request: CreateTransferRequest;
+  /** W3C trace context carried with the TransferRequested event. */
+  traceparent: string;
+}
+
+export interface CreateTransferResult {
+  transfer: AcceptedTransfer;
+  /** True when an earlier request with the same key created the transfer. */
+  replayed: boolean;
+}
+
+@Injectable()
+export class CreateTransferService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+  ) {}
+
+  /**
+   * Creates the transfer and its TransferRequested outbox row in one transaction, once per
+   * client and idempotency key; a retry gets the first request's answer.
+   */
+  async execute(command: CreateTransferCommand): Promise<CreateTransferResult> {
+    const { clientId, idempotencyKey, request, traceparent } = command;
+    const transfer: AcceptedTransfer = {
+      id: randomUUID(),
+      status: 'pending',
+      debitAccountId: request.debitAccountId,
+      creditAccountId: request.creditAccountId,
+      amount: request.amount,
+      currency: request.currency,
+      createdAt: new Date().toISOString(),
+    };
+    const hash = requestHash(request);
+    const created = await this.dataSource.transaction(async (tx) => {
+      const row = { clientId, idempotencyKey, requestHash: hash, transfer };
+      // Key taken: this transaction has written nothing, so ending it is as good as a rollback.
+      if (!(await insertTransfer(tx, row))) return false;
+      const topic = this.config.topics.transferRequested;
+      await appendToOutbox(tx, transferRequestedMessage(transfer, topic, traceparent));
+      return true;
+    });
+    if (created) return { transfer, replayed: false };
+    return { transfer: await this.originalAnswer(clientId, idempotencyKey, hash), replayed: true };
+  }
+
+  /** The stored answer to the key's first request, if this request has the same body. */
+  private async originalAnswer(
+    clientId: string,
+    idempotencyKey: string,
+    hash: string,
+  ): Promise<AcceptedTransfer> {
+    const [row] = await this.dataSource.query<{ request_hash: string; response_body: unknown }[]>(
+      `select request_hash, response_body from transfers
+       where client_id = $1 and idempotency_key = $2`,
+      [clientId, idempotencyKey],
+    );
+    // Cannot happen: the insert found this row committed. Transfers are never deleted.
+    if (!row) throw new Error(`transfer of idempotency key ${idempotencyKey} vanished`);
+    if (row.request_hash !== hash) throw new IdempotencyKeyReusedError();
+    // jsonb does not keep key order; parsing returns the fields in their documented order.
+    return acceptedTransferSchema.parse(row.response_body);
+  }
+}

@@ -1,0 +1,56 @@
+import { createTestDatabase, type TestDatabase } from '#test-infra';
+import { startPaymentsApp, type PaymentsTestApp } from './payments-app.js';
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+}
+
+describe('OpenAPI', () => {
+  let db: TestDatabase;
+  let payments: PaymentsTestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('openapi');
+    payments = await startPaymentsApp(db.url, { RELAY_MODE: 'off' });
+  });
+  afterAll(async () => {
+    await payments?.close();
+    await db?.drop();
+  });
+
+  it('serves a document describing both endpoints, the credentials and the error body', async () => {
+    const response = await fetch(`${payments.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as OpenApiDocument;
+
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths['/transfers'] ?? {})).toContain('post');
+    expect(Object.keys(document.paths['/transfers/{id}'] ?? {})).toContain('get');
+    expect(Object.keys(document.paths['/transfers']!.post!.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '401', '413', '415', '422']),
+    );
+    expect(Object.keys(document.paths['/transfers/{id}']!.get!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '404']),
+    );
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+    expect(document.components.schemas.ErrorBody).toMatchObject({
+      required: ['statusCode', 'code', 'message'],
+    });
+  });
+
+  it('serves Swagger UI and its assets', async () => {
+    const page = await fetch(`${payments.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('swagger-ui');
+
+    const init = await fetch(`${payments.url}/docs/swagger-ui-init.js`);
+    expect(init.status).toBe(200);
+    const bundle = await fetch(`${payments.url}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+  });
+});
