@@ -89,9 +89,9 @@ export class RelayFixture {
   }
 
   async outboxCount(): Promise<number> {
-    const [row] = (await this.dataSource.query(`select count(*)::int as n from outbox`)) as Array<{
-      n: number;
-    }>;
+    const [row] = await this.dataSource.query<Array<{ n: number }>>(
+      `select count(*)::int as n from outbox`,
+    );
     return row?.n ?? -1;
   }
 

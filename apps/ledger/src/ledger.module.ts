@@ -1,8 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsHttpController } from './accounts/accounts.http.controller.js';
+import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
+import { ledgerDataSourceOptions } from './persistence/ledger-data-source.js';
+import { PostingConsumer } from './posting/posting.consumer.js';
 
 @Module({
-  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [ledgerConfig] })],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [ledgerConfig] }),
+    TypeOrmModule.forRootAsync({
+      inject: [ledgerConfig.KEY],
+      useFactory: (config: ConfigType<typeof ledgerConfig>) =>
+        ledgerDataSourceOptions(config.databaseUrl, config.databasePoolSize),
+    }),
+  ],
+  controllers: [AccountsHttpController],
+  providers: [AccountsRepository, PostingConsumer],
 })
 export class LedgerModule {}

@@ -4,13 +4,17 @@ import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { SettlementConsumer } from './settlement/settlement.consumer.js';
+import { TransfersModule } from './transfers/transfers.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
     OutboxRelayModule.forRoot({ standalone: false }),
+    TransfersModule,
   ],
   controllers: [HealthHttpController],
+  providers: [SettlementConsumer],
 })
 export class PaymentsModule {}

@@ -4,3 +4,7 @@ export * from './kafka-factory.js';
 export * from './ensure-topics.js';
 export { crashPoint } from './crash-point.js';
 export { backoffMs, delay } from './backoff.js';
+export * from './records.js';
+export * from './dead-letter.js';
+export * from './exactly-once-processor.js';
+export * from './dependency-errors.js';

@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { Topics } from '#contracts';
 import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
 
 /** Every setting of the ledger service, read from the environment once at start-up. */
@@ -7,12 +8,36 @@ export const ledgerEnvSchema = z
   .object({
     PORT: portSchema.default(3001),
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/ledger'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
+    TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
+    TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
+    /** Where records that cannot be applied go (undecodable, or failing POSTING_MAX_ATTEMPTS times). */
+    TOPIC_DEAD_LETTER: z.string().min(1).default(`${Topics.transferRequested}.dlq`),
+    TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(6),
+    CONSUMER_GROUP: z.string().min(1).default('ledger'),
+    POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** Set false to serve HTTP only (e.g. a read replica of the API). */
+    POSTING_ENABLED: z.stringbool().default(true),
   })
   .transform((env) => ({
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     kafkaBrokers: env.KAFKA_BROKERS,
+    topicPartitions: env.TOPIC_PARTITIONS,
+    topics: {
+      transferRequested: env.TOPIC_TRANSFER_REQUESTED,
+      transferResults: env.TOPIC_TRANSFER_RESULTS,
+      deadLetter: env.TOPIC_DEAD_LETTER,
+    },
+    posting: {
+      enabled: env.POSTING_ENABLED,
+      consumerGroup: env.CONSUMER_GROUP,
+      maxAttempts: env.POSTING_MAX_ATTEMPTS,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    },
   }));
 
 export type LedgerConfig = z.output<typeof ledgerEnvSchema>;

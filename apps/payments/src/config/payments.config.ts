@@ -44,6 +44,9 @@ export const paymentsEnvSchema = z
     /** Topic (1 partition) whose committed offset, for a group named after the transactional id, holds the relay's position. */
     RELAY_POSITION_TOPIC: z.string().min(1).default('payments.outbox-relay.position'),
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Consume the ledger's results and settle transfers in this process. */
+    SETTLEMENT_ENABLED: z.stringbool().default(true),
+    SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
   .transform((env) => ({
@@ -58,6 +61,7 @@ export const paymentsEnvSchema = z
       transferRequested: env.TOPIC_TRANSFER_REQUESTED,
       transferResults: env.TOPIC_TRANSFER_RESULTS,
     },
+    settlement: { enabled: env.SETTLEMENT_ENABLED, consumerGroup: env.SETTLEMENT_CONSUMER_GROUP },
     relay: {
       mode: env.RELAY_MODE,
       transactionalId: env.RELAY_TRANSACTIONAL_ID,

@@ -50,10 +50,10 @@ export async function deletePublished(db: DataSource, upTo: RelayPosition): Prom
 export async function outboxBacklog(
   db: DataSource,
 ): Promise<{ count: number; oldestAgeSeconds: number }> {
-  const [row] = (await db.query(
+  const [row] = await db.query<Array<{ count: number; oldestAgeSeconds: number }>>(
     `select count(*)::int as count,
             coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestAgeSeconds"
        from outbox`,
-  )) as Array<{ count: number; oldestAgeSeconds: number }>;
+  );
   return row ?? { count: 0, oldestAgeSeconds: 0 };
 }

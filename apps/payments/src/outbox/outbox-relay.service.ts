@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { IHeaders, Kafka, TopicMessages } from 'kafkajs';
+import type { Kafka, TopicMessages } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
   backoffMs,
@@ -161,7 +161,7 @@ function toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
   const byTopic = new Map<string, TopicMessages>();
   for (const row of rows) {
     const entry = byTopic.get(row.topic) ?? { topic: row.topic, messages: [] };
-    entry.messages.push({ key: row.key, value: row.payload, headers: row.headers as IHeaders });
+    entry.messages.push({ key: row.key, value: row.payload, headers: row.headers });
     byTopic.set(row.topic, entry);
   }
   return [...byTopic.values()];

@@ -1,0 +1,96 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { z } from 'zod';
+import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
+const amount = z
+  .string()
+  .regex(/^[1-9]\d{0,18}$/, 'a positive integer in minor units, as a string')
+  .refine((s) => BigInt(s) <= 2n ** 63n - 1n, 'at most 2^63-1');
+const openAccountBody = z.object({ currency, allowNegative: z.boolean().default(false) }).strict();
+const fundBody = z.object({ amount }).strict();
+const accountId = z.uuid();
+const entriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  after: z.string().regex(/^\d+$/).optional(),
+});
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BadRequestException({
+    statusCode: 400,
+    code: 'VALIDATION_FAILED',
+    message: 'the request is invalid',
+    details: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+  });
+}
+
+/** The ledger's HTTP API: open, read and fund accounts, list their entries. */
+@Controller('accounts')
+export class AccountsHttpController {
+  constructor(private readonly accounts: AccountsRepository) {}
+
+  @Post()
+  @HttpCode(201)
+  async open(@Body() body: unknown): Promise<AccountView> {
+    const { currency: code, allowNegative } = parse(openAccountBody, body);
+    return this.accounts.open(code, allowNegative);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<AccountView> {
+    return this.existing(id);
+  }
+
+  @Get(':id/entries')
+  async entries(
+    @Param('id') id: string,
+    @Query() query: unknown,
+  ): Promise<{ entries: EntryView[] }> {
+    await this.existing(id);
+    const { limit, after } = parse(entriesQuery, query);
+    return { entries: await this.accounts.entries(id, limit, after) };
+  }
+
+  /** Credits the account from its currency's funding account. */
+  @Post(':id/fund')
+  @HttpCode(200)
+  async fund(
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<AccountView & { transferId: string }> {
+    const account = await this.existing(id);
+    const { amount: value } = parse(fundBody, body);
+    const result = await this.accounts.fund(id, account.currency, value);
+    if (!result.settled) {
+      throw new BadRequestException({
+        statusCode: 400,
+        code: result.reason,
+        message: 'the funding transfer was rejected',
+      });
+    }
+    return { ...(await this.existing(id)), transferId: result.transferId };
+  }
+
+  private async existing(id: string): Promise<AccountView> {
+    const account = accountId.safeParse(id).success ? await this.accounts.find(id) : undefined;
+    if (!account)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'ACCOUNT_NOT_FOUND',
+        message: `no account ${id}`,
+      });
+    return account;
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { EventHeaders, type TransferResultV1 } from '#contracts';
+import {
+  crashPoint,
+  createKafka,
+  ensureTopics,
+  ExactlyOnceProcessor,
+  rethrowDependencyErrors,
+  type InputRecord,
+  type OutputRecord,
+} from '#kafka-eos';
+import { ledgerConfig } from '../config/ledger.config.js';
+import { applyTransfer } from './apply-transfer.js';
+import { decodeTransferRequested } from './decode-transfer-requested.js';
+
+/**
+ * Consumes `TransferRequested`, applies each transfer once in the ledger database, and produces
+ * its `TransferSettled` / `TransferRejected` in the Kafka transaction that commits the input offset.
+ */
+@Injectable()
+export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PostingConsumer.name);
+  private processor?: ExactlyOnceProcessor;
+
+  constructor(
+    @Inject(ledgerConfig.KEY) private readonly config: ConfigType<typeof ledgerConfig>,
+    private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.posting.enabled) return;
+    const { topics, topicPartitions, posting } = this.config;
+    const kafka = createKafka({
+      clientId: 'ledger',
+      brokers: this.config.kafkaBrokers,
+      logger: this.logger,
+    });
+    await ensureTopics(kafka, [
+      { topic: topics.transferRequested, numPartitions: topicPartitions },
+      { topic: topics.transferResults, numPartitions: topicPartitions },
+      { topic: topics.deadLetter, numPartitions: 1 },
+    ]);
+    this.processor = new ExactlyOnceProcessor({
+      kafka,
+      groupId: posting.consumerGroup,
+      topic: topics.transferRequested,
+      deadLetterTopic: topics.deadLetter,
+      maxAttempts: posting.maxAttempts,
+      sessionTimeoutMs: posting.sessionTimeoutMs,
+      logger: this.logger,
+      handler: (record) => this.handle(record),
+    });
+    await this.processor.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.processor?.stop();
+  }
+
+  private async handle(record: InputRecord): Promise<OutputRecord[]> {
+    const event = decodeTransferRequested(record.value);
+    const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
+    crashPoint('ledger.after-db-commit');
+    return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+  }
+}
+
+function toResultRecord(
+  topic: string,
+  result: TransferResultV1,
+  inputHeaders: Record<string, string>,
+): OutputRecord {
+  const headers: Record<string, string> = {
+    [EventHeaders.eventId]: result.eventId,
+    [EventHeaders.eventType]: result.type,
+    [EventHeaders.eventVersion]: String(result.version),
+    [EventHeaders.contentType]: 'application/json',
+  };
+  const traceparent = inputHeaders[EventHeaders.traceparent];
+  if (traceparent) headers[EventHeaders.traceparent] = traceparent;
+  return { topic, key: result.transferId, value: JSON.stringify(result), headers };
+}

@@ -1,0 +1,274 @@
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  TopicMessages,
+} from 'kafkajs';
+import { backoffMs, delay } from './backoff.js';
+import { fetchCommittedOffset } from './committed-offset.js';
+import { crashPoint } from './crash-point.js';
+import { toDeadLetter } from './dead-letter.js';
+import type { EosLogger } from './kafka-factory.js';
+import type { InputRecord, OutputRecord } from './records.js';
+import { TransactionalProducer, TransactionFailedError } from './transactional-producer.js';
+
+export type RecordHandler = (
+  record: InputRecord,
+  context: { attempt: number },
+) => Promise<OutputRecord[]>;
+
+export interface ExactlyOnceProcessorOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  handler: RecordHandler;
+  deadLetterTopic: string;
+  logger: EosLogger;
+  /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
+  transactionalIdPrefix?: string;
+  /** Attempts before a failing record goes to the dead-letter topic (default 5). */
+  maxAttempts?: number;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/** What this instance knows about a partition it owns. */
+interface PartitionState {
+  /** Started (so older owners are fenced) for this assignment. */
+  producer: TransactionalProducer;
+  /** The next offset to process: committed by this instance, or read after fencing. */
+  nextOffset: bigint;
+}
+
+/**
+ * Consume-transform-produce, exactly once, on kafkajs.
+ *
+ * Reads with read_committed and never auto-commits. Each fetched batch of a partition becomes
+ * one Kafka transaction: the handler's outputs (and dead letters) plus the partition's next
+ * offset, sent with `sendOffsets`. kafkajs sends no consumer-group metadata with that commit
+ * (no KIP-447), so a zombie that lost the partition could still commit; fencing comes from one
+ * transactional producer per input partition with a stable id: a new owner starts that producer
+ * before it trusts the committed offset, which fences the old owner and settles its open
+ * transaction. After a failed or uncertain commit the producer is discarded, the partition is
+ * rewound to the last committed offset, and the batch is processed again.
+ */
+export class ExactlyOnceProcessor {
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly attemptsByOffset = new Map<string, number>();
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: ExactlyOnceProcessorOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.admin = options.kafka.admin();
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.consumer.connect();
+    // Every (re)join may hand a partition to a new owner and back: forget what we knew.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.forgetPartitions());
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  /** Stops after the batch in progress: its transaction commits, or it is not begun. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    this.forgetPartitions();
+    await this.admin.disconnect();
+  }
+
+  private transactionalId(partition: number): string {
+    return `${this.options.transactionalIdPrefix ?? this.options.groupId}.${this.options.topic}.${partition}`;
+  }
+
+  private forgetPartitions(): void {
+    for (const state of this.partitions.values()) void state.producer.close();
+    this.partitions.clear();
+  }
+
+  /** Fences the partition's previous owner, then reads the offset it committed. */
+  private async claim(partition: number): Promise<PartitionState> {
+    const known = this.partitions.get(partition);
+    if (known) return known;
+    const producer = await TransactionalProducer.start(
+      this.options.kafka,
+      this.transactionalId(partition),
+    );
+    const committed = await fetchCommittedOffset(
+      this.admin,
+      this.options.groupId,
+      this.options.topic,
+      partition,
+    );
+    const state = { producer, nextOffset: committed ?? 0n };
+    this.partitions.set(partition, state);
+    return state;
+  }
+
+  private async processBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+    resolveOffset,
+  }: EachBatchPayload): Promise<void> {
+    const { partition } = batch;
+    const state = await this.claim(partition).catch((error: unknown) => {
+      // Broker unavailable or coordinator moving: nothing was processed; kafkajs fetches the
+      // batch again since no offset was resolved.
+      this.options.logger.warn(`cannot claim ${batch.topic}[${partition}] yet`, {
+        error: String(error),
+      });
+      return delay(backoffMs(2)).then(() => undefined);
+    });
+    if (!state) return;
+    // Records before nextOffset were committed already (a fetch that began before we fenced).
+    const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
+    const last = messages.at(-1);
+    if (!last) return;
+
+    const outputs: OutputRecord[] = [];
+    for (const message of messages) {
+      if (!isRunning() || isStale()) return; // shutting down or rewound: nothing was committed
+      const record = toInputRecord(batch.topic, partition, message);
+      const produced = await this.handle(record, heartbeat, isRunning);
+      if (!produced) return; // shutting down in the middle of a retry
+      outputs.push(...produced);
+      await heartbeat();
+    }
+    // Past trailing control records too, so a drained partition's committed offset is its end.
+    const next =
+      last === batch.messages.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
+    if (!(await this.commit(state, partition, outputs, next))) return;
+    state.nextOffset = next;
+    for (const m of messages) this.attemptsByOffset.delete(`${partition}:${m.offset}`);
+    resolveOffset(last.offset);
+    await heartbeat();
+  }
+
+  /** One transaction: outputs + the partition's next offset. False when it did not commit. */
+  private async commit(
+    state: PartitionState,
+    partition: number,
+    outputs: OutputRecord[],
+    next: bigint,
+  ): Promise<boolean> {
+    const { groupId, topic } = this.options;
+    try {
+      await state.producer.inTransaction(async (tx) => {
+        if (outputs.length > 0) await tx.send(groupByTopic(outputs));
+        await tx.sendOffsets({
+          groupId,
+          topic,
+          partitions: [{ partition, offset: next.toString() }],
+        });
+        crashPoint('eos.before-commit');
+      });
+      crashPoint('eos.after-commit');
+      return true;
+    } catch (error) {
+      this.partitions.delete(partition);
+      await state.producer.close();
+      if (error instanceof TransactionFailedError && error.failure === 'fenced') {
+        this.options.logger.warn(
+          `partition ${topic}[${partition}] was taken over by another instance (fenced)`,
+        );
+        return false;
+      }
+      this.options.logger.warn(
+        `transaction for ${topic}[${partition}] failed; rewinding to ${state.nextOffset}`,
+        {
+          error: String(error),
+        },
+      );
+      await delay(backoffMs(1));
+      this.consumer.seek({ topic, partition, offset: state.nextOffset.toString() });
+      return false;
+    }
+  }
+
+  /**
+   * The handler's outputs for one record. Unavailable dependencies are waited out; a poison record
+   * (non-retriable error, or `maxAttempts` failures) becomes a dead letter, so the partition moves on
+   * and nothing is dropped silently.
+   */
+  private async handle(
+    record: InputRecord,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<OutputRecord[] | undefined> {
+    const key = `${record.partition}:${record.offset}`;
+    for (let wait = 0; ; wait++) {
+      const attempt = (this.attemptsByOffset.get(key) ?? 0) + 1;
+      try {
+        return await this.options.handler(record, { attempt });
+      } catch (error) {
+        const retriable = (error as { retriable?: boolean }).retriable;
+        if (retriable !== true) this.attemptsByOffset.set(key, attempt);
+        if (retriable === false || attempt >= this.maxAttempts) {
+          this.options.logger.error(
+            `record ${record.topic}[${key}] goes to the dead-letter topic`,
+            {
+              error: String(error),
+              attempts: attempt,
+            },
+          );
+          return [toDeadLetter(record, this.options.deadLetterTopic, error, attempt)];
+        }
+        if (!isRunning()) return undefined;
+        this.options.logger.warn(
+          `record ${record.topic}[${key}] failed (attempt ${attempt}); retrying`,
+          {
+            error: String(error),
+          },
+        );
+        await delay(backoffMs(wait, 100, 2_000));
+        await heartbeat();
+      }
+    }
+  }
+}
+
+function toInputRecord(topic: string, partition: number, message: KafkaMessage): InputRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined)
+      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}
+
+function groupByTopic(records: OutputRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, TopicMessages>();
+  for (const r of records) {
+    const entry = byTopic.get(r.topic) ?? { topic: r.topic, messages: [] };
+    entry.messages.push({ key: r.key ?? null, value: r.value, headers: r.headers });
+    byTopic.set(r.topic, entry);
+  }
+  return [...byTopic.values()];
+}

@@ -1,0 +1,105 @@
+import { waitFor } from '#test-infra';
+import { countByTransfer, LedgerFixture } from './ledger-fixture.js';
+
+/**
+ * The ledger killed or frozen at the instants that matter. Afterwards every transfer is posted
+ * once and has exactly one result on the results topic (read with read_committed).
+ */
+describe('ledger under faults', () => {
+  let fx: LedgerFixture;
+
+  beforeEach(async () => {
+    fx = await LedgerFixture.create('ledger-faults');
+  });
+  afterEach(async () => {
+    await fx?.close();
+  });
+
+  async function fundedAccounts(count: number): Promise<string[]> {
+    const setup = await fx.startLedger({ POSTING_ENABLED: 'false' });
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push(await fx.openAccount(setup, 'EUR', 10_000n));
+    await setup.process.stop();
+    return ids;
+  }
+
+  async function sendTransfers(accounts: string[], count: number): Promise<void> {
+    const events = Array.from({ length: count }, (_, i) =>
+      fx.transfer(
+        accounts[i % accounts.length] ?? '',
+        accounts[(i + 1) % accounts.length] ?? '',
+        BigInt(1 + (i % 7)),
+      ),
+    );
+    await fx.send(events);
+  }
+
+  async function expectExactlyOnce(): Promise<void> {
+    const counts = countByTransfer(await fx.resultEvents());
+    const notOnce = fx.sent
+      .filter((e) => counts.get(e.transferId) !== 1)
+      .map((e) => [e.transferId, counts.get(e.transferId) ?? 0]);
+    expect(notOnce).toEqual([]);
+    expect([...counts.keys()].length).toBe(fx.sent.length);
+    const [inbox] = await fx.query<{ n: number }>(
+      `select count(*)::int as n from inbox where result is not null`,
+    );
+    expect(inbox?.n).toBe(fx.sent.length + fundingTransfers);
+    expect(await fx.ledgerInvariants()).toEqual({
+      totalBalance: '0',
+      accountsOffBySum: 0,
+      negativeWithoutFlag: 0,
+      entriesNotPaired: 0,
+    });
+  }
+  let fundingTransfers = 0;
+
+  it.each([
+    ['after its database commit, before its Kafka commit', 'ledger.after-db-commit:7'],
+    ['in the middle of a Kafka transaction', 'eos.before-commit:2'],
+  ])('applies each transfer once when killed %s', async (_when, crashAt) => {
+    const accounts = await fundedAccounts(4);
+    fundingTransfers = accounts.length;
+    await sendTransfers(accounts, 60);
+
+    const crashing = await fx.startLedger({ EOS_CRASH_AT: crashAt });
+    expect((await crashing.process.exited).signal).toBe('SIGKILL');
+    // The database is ahead of Kafka: some transfers are posted whose results never committed.
+    const [posted] = await fx.query<{ n: number }>(`select count(*)::int as n from inbox`);
+    expect(posted?.n).toBeGreaterThan(fundingTransfers);
+
+    await fx.startLedger();
+    await fx.waitForApplied();
+    await fx.waitForCommittedToEnd();
+    await expectExactlyOnce();
+  });
+
+  it('fences a zombie instance that resumes after its partitions moved to another instance', async () => {
+    const accounts = await fundedAccounts(4);
+    fundingTransfers = accounts.length;
+    await sendTransfers(accounts, 60);
+
+    // Frozen right after a database commit, with its Kafka transaction still to come.
+    const zombie = await fx.startLedger({
+      EOS_PAUSE_AT: 'ledger.after-db-commit:5',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    });
+    await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
+      description: 'the zombie to freeze',
+      timeoutMs: 60_000,
+    });
+    const successor = await fx.startLedger();
+    await fx.waitForApplied();
+    await fx.waitForCommittedToEnd();
+
+    // Resumed, the zombie goes straight on to commit: the broker must refuse it.
+    zombie.process.kill('SIGCONT');
+    await waitFor(() => zombie.process.log.includes('fenced'), {
+      description: 'the zombie to be fenced',
+      timeoutMs: 60_000,
+    });
+    await successor.process.stop();
+    await zombie.process.stop();
+    await expectExactlyOnce();
+  });
+});

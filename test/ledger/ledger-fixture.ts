@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { EventHeaders, type TransferRequestedV1, type TransferResultV1 } from '#contracts';
+import { ensureTopics } from '#kafka-eos';
+import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import { ChildService } from '../support/child-process.js';
+import { readCommitted, type ReadRecord } from '../support/read-topic.js';
+
+export interface LedgerInstance {
+  process: ChildService;
+  url: string;
+}
+
+/**
+ * A ledger database, fresh topics, and ledger instances as real processes. Transfers are
+ * produced to the input topic the way the payments relay produces them.
+ */
+export class LedgerFixture {
+  readonly kafka = new Kafka({
+    clientId: 'ledger-test',
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  readonly requested = uniqueName('requested');
+  readonly results = uniqueName('results');
+  readonly deadLetter = uniqueName('requested-dlq');
+  readonly group = uniqueName('ledger');
+  readonly sent: TransferRequestedV1[] = [];
+  readonly instances: LedgerInstance[] = [];
+  private readonly sql: pg.Pool;
+
+  private constructor(readonly db: TestDatabase) {
+    this.sql = new pg.Pool({ connectionString: db.url, max: 2 });
+  }
+
+  static async create(label: string): Promise<LedgerFixture> {
+    const fx = new LedgerFixture(await createTestDatabase(label));
+    await ensureTopics(fx.kafka, [
+      { topic: fx.requested, numPartitions: 3 },
+      { topic: fx.results, numPartitions: 3 },
+      { topic: fx.deadLetter, numPartitions: 1 },
+    ]);
+    return fx;
+  }
+
+  /** Starts a ledger process and waits until its HTTP API answers. */
+  async startLedger(env: Record<string, string> = {}): Promise<LedgerInstance> {
+    const port = await freePort();
+    const process_ = ChildService.start('ledger', 'apps/ledger/src/main.js', {
+      PORT: String(port),
+      DATABASE_URL: this.db.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      TOPIC_TRANSFER_REQUESTED: this.requested,
+      TOPIC_TRANSFER_RESULTS: this.results,
+      TOPIC_DEAD_LETTER: this.deadLetter,
+      TOPIC_PARTITIONS: '3',
+      CONSUMER_GROUP: this.group,
+      // Short sessions: a killed or frozen instance's partitions move on quickly.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ...env,
+    });
+    const instance = { process: process_, url: `http://127.0.0.1:${port}` };
+    this.instances.push(instance);
+    await waitFor(
+      async () => {
+        if (!process_.running) throw new Error(`ledger exited:\n${process_.log}`);
+        return (
+          (await fetch(`${instance.url}/accounts/00000000-0000-4000-8000-000000000000`)).status ===
+          404
+        );
+      },
+      { description: 'the ledger HTTP API', timeoutMs: 30_000 },
+    );
+    return instance;
+  }
+
+  async openAccount(instance: LedgerInstance, currency = 'EUR', fund?: bigint): Promise<string> {
+    const response = await fetch(`${instance.url}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ currency }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    if (fund) {
+      const funded = await fetch(`${instance.url}/accounts/${id}/fund`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: fund.toString() }),
+      });
+      if (funded.status !== 200) throw new Error(`funding failed: ${await funded.text()}`);
+    }
+    return id;
+  }
+
+  transfer(
+    debitAccountId: string,
+    creditAccountId: string,
+    amount: bigint,
+    currency = 'EUR',
+  ): TransferRequestedV1 {
+    const id = randomUUID();
+    return {
+      type: 'TransferRequested',
+      version: 1,
+      eventId: id,
+      transferId: id,
+      debitAccountId,
+      creditAccountId,
+      amount: amount.toString(),
+      currency,
+      requestedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Produces events (and raw values, for poison tests) in one committed transaction. */
+  async send(events: Array<TransferRequestedV1 | { raw: string; key: string }>): Promise<void> {
+    const producer = this.kafka.producer({
+      transactionalId: uniqueName('test-relay'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const tx = await producer.transaction();
+    await tx.send({
+      topic: this.requested,
+      messages: events.map((e) =>
+        'raw' in e
+          ? { key: e.key, value: e.raw }
+          : {
+              key: e.debitAccountId,
+              value: JSON.stringify(e),
+              headers: { [EventHeaders.eventId]: e.eventId },
+            },
+      ),
+    });
+    await tx.commit();
+    await producer.disconnect();
+    for (const e of events) if (!('raw' in e)) this.sent.push(e);
+  }
+
+  async resultRecords(): Promise<ReadRecord[]> {
+    return readCommitted(this.kafka, this.results);
+  }
+
+  async resultEvents(): Promise<TransferResultV1[]> {
+    return (await this.resultRecords()).map((r) => JSON.parse(r.value) as TransferResultV1);
+  }
+
+  async query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+    return (await this.sql.query<T>(text, values)).rows;
+  }
+
+  /** Waits until every sent transfer has an inbox entry with a result. */
+  async waitForApplied(timeoutMs = 90_000): Promise<void> {
+    const ids = this.sent.map((e) => e.eventId);
+    await waitFor(
+      async () => {
+        const [row] = await this.query<{ n: number }>(
+          `select count(*)::int as n from inbox where result is not null and event_id = any($1::uuid[])`,
+          [ids],
+        );
+        return row?.n === ids.length;
+      },
+      { description: `${ids.length} transfers applied`, timeoutMs },
+    );
+  }
+
+  /**
+   * Waits until the group's committed offsets reach the end of every input partition: all input
+   * was processed and its results committed.
+   */
+  async waitForCommittedToEnd(timeoutMs = 90_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const ends = await admin.fetchTopicOffsets(this.requested);
+          const [committed] = await admin.fetchOffsets({
+            groupId: this.group,
+            topics: [this.requested],
+          });
+          return ends.every((end) => {
+            const c =
+              committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+            return BigInt(c) >= BigInt(end.high);
+          });
+        },
+        { description: 'committed offsets at the end of the input', timeoutMs },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Invariants of the ledger database. */
+  async ledgerInvariants(): Promise<{
+    totalBalance: string;
+    accountsOffBySum: number;
+    negativeWithoutFlag: number;
+    entriesNotPaired: number;
+  }> {
+    const [row] = await this.query<{
+      total: string;
+      off: number;
+      negative: number;
+      unpaired: number;
+    }>(`
+      select (select coalesce(sum(credits_posted - debits_posted), 0)::text from accounts) as total,
+             (select count(*)::int from accounts a where
+                a.debits_posted <> coalesce((select sum(amount) from entries e where e.account_id = a.id and e.direction = 'debit'), 0)
+             or a.credits_posted <> coalesce((select sum(amount) from entries e where e.account_id = a.id and e.direction = 'credit'), 0)) as off,
+             (select count(*)::int from accounts where not allow_negative and credits_posted < debits_posted) as negative,
+             (select count(*)::int from (select transfer_id from entries group by transfer_id having count(*) <> 2
+                or sum(case when direction = 'debit' then amount else -amount end) <> 0) t) as unpaired`);
+    return {
+      totalBalance: row?.total ?? '?',
+      accountsOffBySum: row?.off ?? -1,
+      negativeWithoutFlag: row?.negative ?? -1,
+      entriesNotPaired: row?.unpaired ?? -1,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.process.stop()));
+    await this.sql.end();
+    await this.db.drop();
+  }
+}
+
+/** Result count per transfer id (a transfer must have exactly one). */
+export function countByTransfer(results: TransferResultV1[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.transferId, (counts.get(r.transferId) ?? 0) + 1);
+  return counts;
+}
