@@ -70,7 +70,7 @@ describe('ledger under faults', () => {
 
     await fx.startLedger();
     await fx.waitForApplied();
-    await fx.waitForCommittedToEnd();
+    await fx.waitForResults();
     await expectExactlyOnce();
   });
 
@@ -79,18 +79,16 @@ describe('ledger under faults', () => {
     fundingTransfers = accounts.length;
     await sendTransfers(accounts, 60);
 
-    // Frozen right after a database commit, with its Kafka transaction still to come.
-    const zombie = await fx.startLedger({
-      EOS_PAUSE_AT: 'ledger.after-db-commit:5',
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-    });
+    // Frozen inside its Kafka transaction: database commits done, results and offsets sent,
+    // commit still to come. Its session expires and its partitions move to the successor.
+    const zombie = await fx.startLedger({ EOS_PAUSE_AT: 'eos.before-commit:2' });
     await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
       description: 'the zombie to freeze',
       timeoutMs: 60_000,
     });
     const successor = await fx.startLedger();
     await fx.waitForApplied();
-    await fx.waitForCommittedToEnd();
+    await fx.waitForResults();
 
     // Resumed, the zombie goes straight on to commit: the broker must refuse it.
     zombie.process.kill('SIGCONT');

@@ -167,31 +167,18 @@ export class LedgerFixture {
   }
 
   /**
-   * Waits until the group's committed offsets reach the end of every input partition: all input
-   * was processed and its results committed.
+   * Waits until every sent transfer has a committed result on the results topic (read with
+   * read_committed). Together with `waitForApplied` this says the input was processed through
+   * to Kafka; a duplicate would show in the final read, after the instances are stopped.
    */
-  async waitForCommittedToEnd(timeoutMs = 90_000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await waitFor(
-        async () => {
-          const ends = await admin.fetchTopicOffsets(this.requested);
-          const [committed] = await admin.fetchOffsets({
-            groupId: this.group,
-            topics: [this.requested],
-          });
-          return ends.every((end) => {
-            const c =
-              committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-            return BigInt(c) >= BigInt(end.high);
-          });
-        },
-        { description: 'committed offsets at the end of the input', timeoutMs },
-      );
-    } finally {
-      await admin.disconnect();
-    }
+  async waitForResults(timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const seen = new Set((await this.resultEvents()).map((r) => r.transferId));
+        return this.sent.every((e) => seen.has(e.transferId));
+      },
+      { description: `results for ${this.sent.length} transfers`, timeoutMs, intervalMs: 1_000 },
+    );
   }
 
   /** Invariants of the ledger database. */

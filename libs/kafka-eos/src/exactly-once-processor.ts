@@ -119,6 +119,9 @@ export class ExactlyOnceProcessor {
     );
     const state = { producer, nextOffset: committed ?? 0n };
     this.partitions.set(partition, state);
+    this.options.logger.log(
+      `claimed ${this.options.topic}[${partition}] at offset ${state.nextOffset}`,
+    );
     return state;
   }
 
