@@ -52,7 +52,12 @@ export async function readCommitted(
 
   const records: ReadRecord[] = [];
   const done = new Set<number>();
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted });
+  // A short fetch wait: disconnecting waits for the fetch in flight.
+  const consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted,
+    maxWaitTimeInMs: 250,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -65,10 +65,14 @@ export class ExactlyOnceProcessor {
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.admin = options.kafka.admin();
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      sessionTimeout,
+      // kafkajs heartbeats on the connection its long-polling fetches hold: keep the fetch wait
+      // well under the session timeout, or an idle instance can miss its session.
+      maxWaitTimeInMs: Math.min(1_000, Math.floor(sessionTimeout / 6)),
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
     });
   }

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { TransferResultV1 } from '#contracts';
+import { ensureTopics } from '#kafka-eos';
+import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+// Types only: the services run as child processes, never inside the test process.
+import type { AccountView, EntryView } from '../../apps/ledger/src/accounts/accounts.repository.js';
+import type {
+  AcceptedTransfer,
+  Transfer,
+} from '../../apps/payments/src/transfers/transfer.response.js';
+import { ChildService } from '../support/child-process.js';
+import { readCommitted } from '../support/read-topic.js';
+
+const API_CLIENT = 'pipeline-test';
+const API_KEY = 'pipeline-test-key-0123456789';
+const PARTITIONS = 3;
+
+export interface ServiceInstance {
+  process: ChildService;
+  url: string;
+}
+
+/**
+ * The whole money path as real processes: the payments API (embedded relay, settlement on) and
+ * ledgers, each service with its own fresh database, all on one set of fresh topics.
+ *
+ * Processes can be started again after a stop or a kill; HTTP calls go to the newest payments
+ * instance and the first ledger still running, so a chaos test need not track URLs.
+ */
+export class PipelineFixture {
+  readonly kafka = new Kafka({
+    clientId: 'pipeline-test',
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  readonly topics = {
+    requested: uniqueName('requested'),
+    results: uniqueName('results'),
+    deadLetter: uniqueName('requested-dlq'),
+  };
+  readonly ledgerGroup = uniqueName('ledger');
+  readonly settlementGroup = uniqueName('settlement');
+  readonly relayTransactionalId = uniqueName('relay');
+  readonly relayPositionTopic = uniqueName('relay-position');
+  /** Ids of every transfer payments accepted, in the order they were posted. */
+  readonly posted: string[] = [];
+  readonly payments: ServiceInstance[] = [];
+  readonly ledgers: ServiceInstance[] = [];
+
+  private constructor(
+    readonly paymentsDb: TestDatabase,
+    readonly ledgerDb: TestDatabase,
+  ) {}
+
+  static async create(label: string): Promise<PipelineFixture> {
+    const [paymentsDb, ledgerDb] = await Promise.all([
+      createTestDatabase(`${label}-payments`),
+      createTestDatabase(`${label}-ledger`),
+    ]);
+    const fx = new PipelineFixture(paymentsDb, ledgerDb);
+    // Created here rather than by whichever service starts first, so the partition count is
+    // the test's choice and no consumer subscribes to a topic that does not exist yet.
+    await ensureTopics(fx.kafka, [
+      { topic: fx.topics.requested, numPartitions: PARTITIONS },
+      { topic: fx.topics.results, numPartitions: PARTITIONS },
+      { topic: fx.topics.deadLetter, numPartitions: 1 },
+    ]);
+    return fx;
+  }
+
+  /** Starts the payments API with its relay and settlement, and waits until it serves HTTP. */
+  async startPayments(env: Record<string, string> = {}): Promise<ServiceInstance> {
+    const port = await freePort();
+    const service = ChildService.start('payments', 'apps/payments/src/main.js', {
+      PORT: String(port),
+      DATABASE_URL: this.paymentsDb.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      API_KEYS: `${API_CLIENT}:${API_KEY}`,
+      TOPIC_TRANSFER_REQUESTED: this.topics.requested,
+      TOPIC_TRANSFER_RESULTS: this.topics.results,
+      TOPIC_PARTITIONS: String(PARTITIONS),
+      RELAY_MODE: 'embedded',
+      RELAY_TRANSACTIONAL_ID: this.relayTransactionalId,
+      RELAY_POSITION_TOPIC: this.relayPositionTopic,
+      // The relay wakes on LISTEN/NOTIFY; the short poll only bounds the wait if a notice is lost.
+      RELAY_POLL_INTERVAL_MS: '200',
+      SETTLEMENT_ENABLED: 'true',
+      SETTLEMENT_CONSUMER_GROUP: this.settlementGroup,
+      ...env,
+    });
+    const instance = { process: service, url: `http://127.0.0.1:${port}` };
+    this.payments.push(instance);
+    await serving(instance, '/health/live', 200);
+    return instance;
+  }
+
+  /** Starts a ledger (one more member of the ledger group, on the shared ledger database). */
+  async startLedger(env: Record<string, string> = {}): Promise<ServiceInstance> {
+    const port = await freePort();
+    const service = ChildService.start('ledger', 'apps/ledger/src/main.js', {
+      PORT: String(port),
+      DATABASE_URL: this.ledgerDb.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      TOPIC_TRANSFER_REQUESTED: this.topics.requested,
+      TOPIC_TRANSFER_RESULTS: this.topics.results,
+      TOPIC_DEAD_LETTER: this.topics.deadLetter,
+      TOPIC_PARTITIONS: String(PARTITIONS),
+      CONSUMER_GROUP: this.ledgerGroup,
+      // Short sessions: a killed or frozen instance's partitions move on quickly.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ...env,
+    });
+    const instance = { process: service, url: `http://127.0.0.1:${port}` };
+    this.ledgers.push(instance);
+    // The ledger has no health route; a 404 for an unknown account means it serves HTTP.
+    await serving(instance, `/accounts/${randomUUID()}`, 404);
+    return instance;
+  }
+
+  /** Opens an account in the ledger and, with `fund`, credits it from the funding account. */
+  async openAccount(fund?: bigint, currency = 'EUR'): Promise<string> {
+    const { id } = await this.ledgerCall<AccountView>('POST', '/accounts', { currency }, 201);
+    if (fund) await this.ledgerCall('POST', `/accounts/${id}/fund`, { amount: `${fund}` }, 200);
+    return id;
+  }
+
+  async balance(accountId: string): Promise<bigint> {
+    const account = await this.ledgerCall<AccountView>('GET', `/accounts/${accountId}`);
+    return BigInt(account.balance);
+  }
+
+  async entries(accountId: string): Promise<EntryView[]> {
+    const page = await this.ledgerCall<{ entries: EntryView[] }>(
+      'GET',
+      `/accounts/${accountId}/entries?limit=1000`,
+    );
+    return page.entries;
+  }
+
+  /** `POST /transfers` to payments; anything but 202 throws with the answer's body. */
+  async postTransfer(
+    debitAccountId: string,
+    creditAccountId: string,
+    amount: bigint,
+    currency = 'EUR',
+  ): Promise<AcceptedTransfer> {
+    const response = await fetch(`${this.paymentsUrl}/transfers`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${API_KEY}`,
+        'idempotency-key': randomUUID(),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ debitAccountId, creditAccountId, amount: `${amount}`, currency }),
+    });
+    const text = await response.text();
+    if (response.status !== 202) {
+      throw new Error(`POST /transfers answered ${response.status}: ${text}`);
+    }
+    const body = JSON.parse(text) as AcceptedTransfer;
+    this.posted.push(body.id);
+    return body;
+  }
+
+  async getTransfer(id: string): Promise<Transfer> {
+    const response = await fetch(`${this.paymentsUrl}/transfers/${id}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    if (response.status !== 200) {
+      throw new Error(`GET /transfers/${id} answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as Transfer;
+  }
+
+  /**
+   * Waits until payments reports every transfer as completed or rejected, and returns them in
+   * the order of `ids`. On timeout the error lists what is still pending and the process logs.
+   */
+  async waitForFinal(ids: string[], timeoutMs = 60_000): Promise<Transfer[]> {
+    let latest: Transfer[] = [];
+    try {
+      return await waitFor(
+        async () => {
+          latest = await Promise.all(ids.map((id) => this.getTransfer(id)));
+          return latest.every((t) => t.status !== 'pending') && latest;
+        },
+        { description: `${ids.length} transfers to settle`, timeoutMs, intervalMs: 200 },
+      );
+    } catch (error) {
+      const pending = latest.filter((t) => t.status === 'pending').map((t) => t.id);
+      const last = latest.length
+        ? `pending at the last poll: ${pending.join(', ')}`
+        : 'no poll answered';
+      throw new Error(`transfers not final; ${last}\n${this.logTails()}`, { cause: error });
+    }
+  }
+
+  /**
+   * How many committed records the results topic holds for each transfer id. readCommitted
+   * appends a sentinel to each partition; a running payments settles nothing from it and sends it
+   * to its own dead-letter topic (`<results>.dlq`), which is why that topic is not empty after.
+   */
+  async resultCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const record of await readCommitted(this.kafka, this.topics.results)) {
+      const { transferId } = JSON.parse(record.value) as TransferResultV1;
+      counts.set(transferId, (counts.get(transferId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The last lines each process wrote, for failure messages. */
+  logTails(lines = 20): string {
+    return [...this.payments, ...this.ledgers]
+      .map(
+        (i) =>
+          `--- ${i.process.name} ${i.url}\n${i.process.log.split('\n').slice(-lines).join('\n')}`,
+      )
+      .join('\n');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.payments, ...this.ledgers].map((i) => i.process.stop()));
+    await Promise.all([this.paymentsDb.drop(), this.ledgerDb.drop()]);
+  }
+
+  private get paymentsUrl(): string {
+    const running = this.payments.findLast((i) => i.process.running);
+    if (!running) throw new Error('no payments process is running');
+    return running.url;
+  }
+
+  private async ledgerCall<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    expectedStatus = 200,
+  ): Promise<T> {
+    const ledger = this.ledgers.find((i) => i.process.running);
+    if (!ledger) throw new Error('no ledger process is running');
+    const response = await fetch(`${ledger.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status !== expectedStatus) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+/**
+ * Waits until `path` answers `status`. A process that exits first fails at once with its log,
+ * instead of the wait running into its deadline.
+ */
+async function serving(instance: ServiceInstance, path: string, status: number): Promise<void> {
+  const { process: service, url } = instance;
+  const outcome = await waitFor(
+    async () => {
+      if (!service.running) return 'exited';
+      const response = await fetch(`${url}${path}`);
+      return response.status === status && 'serving';
+    },
+    { description: `the ${service.name} HTTP API at ${url}`, timeoutMs: 30_000 },
+  );
+  if (outcome === 'exited') throw new Error(`${service.name} exited:\n${service.log}`);
+}
