@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
+import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { SettlementConsumer } from './settlement/settlement.consumer.js';
@@ -14,7 +15,7 @@ import { TransfersModule } from './transfers/transfers.module.js';
     OutboxRelayModule.forRoot({ standalone: false }),
     TransfersModule,
   ],
-  controllers: [HealthHttpController],
+  controllers: [HealthHttpController, MetricsHttpController],
   providers: [SettlementConsumer],
 })
 export class PaymentsModule {}

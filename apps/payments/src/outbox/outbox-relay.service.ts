@@ -19,6 +19,7 @@ import {
 } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
 import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
+import { relayPublishedRows, relayTransactions } from '../metrics/payments-metrics.js';
 import { OutboxNotifications } from './outbox-notifications.js';
 import {
   encodePosition,
@@ -96,7 +97,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (!published) await this.notifications.wait(this.config.relay.pollIntervalMs);
       } catch (error) {
         await this.discardProducer();
-        if (error instanceof TransactionFailedError && error.failure === 'fenced') {
+        const fenced = error instanceof TransactionFailedError && error.failure === 'fenced';
+        relayTransactions.inc({ outcome: fenced ? 'fenced' : 'failed' });
+        if (fenced) {
           this.state = 'fenced';
           this.logger.error(
             'relay fenced by a newer instance with the same transactional id; stopping',
@@ -145,6 +148,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       crashPoint('relay.before-kafka-commit');
     });
     this.position = next;
+    relayTransactions.inc({ outcome: 'committed' });
+    relayPublishedRows.inc(rows.length);
     crashPoint('relay.after-kafka-commit');
     await deletePublished(this.db, next);
     return true;
