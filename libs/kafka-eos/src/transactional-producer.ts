@@ -1,4 +1,5 @@
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import { retryRetriable } from './retry-retriable.js';
 import {
   classifyTransactionError,
   ProducerFencedError,
@@ -87,10 +88,13 @@ export class TransactionalProducer {
     try {
       const result = await work({
         send: async (batch) => {
-          await tx.sendBatch({ topicMessages: batch });
+          await retryRetriable(() => tx.sendBatch({ topicMessages: batch }));
         },
+        // kafkajs retries CONCURRENT_TRANSACTIONS on produce but not on AddOffsetsToTxn.
         sendOffsets: async ({ groupId, topic, partitions }) => {
-          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions }] });
+          await retryRetriable(() =>
+            tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions }] }),
+          );
         },
       });
       await tx.commit();
