@@ -2,3 +2,4 @@ export * from './transfer-requested.event.js';
 export * from './event-headers.js';
 export * from './topics.js';
 export * from './transfer-result.event.js';
+export * from './amount.js';

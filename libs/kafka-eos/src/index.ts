@@ -8,3 +8,4 @@ export * from './records.js';
 export * from './dead-letter.js';
 export * from './exactly-once-processor.js';
 export * from './dependency-errors.js';
+export * from './decode-json-record.js';

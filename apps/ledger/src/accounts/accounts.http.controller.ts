@@ -10,13 +10,13 @@ import {
   Query,
 } from '@nestjs/common';
 import { z } from 'zod';
+import { isValidAmount } from '#contracts';
 import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
 const amount = z
   .string()
-  .regex(/^[1-9]\d{0,18}$/, 'a positive integer in minor units, as a string')
-  .refine((s) => BigInt(s) <= 2n ** 63n - 1n, 'at most 2^63-1');
+  .refine(isValidAmount, 'a positive integer in minor units, at most 2^63-1, as a string');
 const openAccountBody = z.object({ currency, allowNegative: z.boolean().default(false) }).strict();
 const fundBody = z.object({ amount }).strict();
 const accountId = z.uuid();

@@ -1,4 +1,5 @@
-import { decideTransfer, MAX_AMOUNT, type AccountSnapshot } from './decide-transfer.js';
+import { MAX_AMOUNT } from '#contracts';
+import { decideTransfer, type AccountSnapshot } from './decide-transfer.js';
 
 const account = (over: Partial<AccountSnapshot> = {}): AccountSnapshot => ({
   id: 'a',

@@ -1,6 +1,4 @@
-import type { TransferRejectionReason } from '#contracts';
-
-export const MAX_AMOUNT = 2n ** 63n - 1n;
+import { MAX_AMOUNT, type TransferRejectionReason } from '#contracts';
 
 /** An account as the posting decision needs it. */
 export interface AccountSnapshot {

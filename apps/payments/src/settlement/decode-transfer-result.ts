@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PoisonRecordError } from '#kafka-eos';
+import { decodeJsonRecord } from '#kafka-eos';
 
 const transferResultV1 = z.discriminatedUnion('type', [
   z
@@ -30,16 +30,7 @@ export interface Settlement {
 
 /** Parses a result record; anything else is a poison record for the dead-letter topic. */
 export function decodeTransferResult(value: Buffer | null): Settlement {
-  let json: unknown;
-  try {
-    json = JSON.parse(value?.toString('utf8') ?? '');
-  } catch (error) {
-    throw new PoisonRecordError('value is not JSON', { cause: error });
-  }
-  const parsed = transferResultV1.safeParse(json);
-  if (!parsed.success)
-    throw new PoisonRecordError(`not a transfer result v1: ${parsed.error.message}`);
-  const result = parsed.data;
+  const result = decodeJsonRecord(value, transferResultV1, 'transfer result v1');
   return result.type === 'TransferSettled'
     ? { transferId: result.transferId, status: 'completed', reason: null }
     : { transferId: result.transferId, status: 'rejected', reason: result.reason };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorDetail } from '../../errors/domain-error.js';
 import { ValidationFailedError } from '../../errors/request-errors.js';
-import { AMOUNT_DIGITS, isValidAmount, MAX_AMOUNT } from '../validation/amount.js';
+import { AMOUNT_DIGITS, isValidAmount, MAX_AMOUNT } from '#contracts';
 import { CURRENCY_CODES } from '../validation/currency-codes.js';
 import { UUID_PATTERN } from '../validation/uuid.js';
 
