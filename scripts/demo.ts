@@ -1,17 +1,16 @@
 /**
  * `npm run demo`: the stack and a short story told through its HTTP APIs.
  *
- * With a Docker engine it is `docker compose up`. Without one it runs the same stack in local mode
- * (Kafka from Maven Central, the machine's PostgreSQL, payments and ledger as child processes),
- * then opens and funds accounts, sends transfers (one rejected for insufficient funds, one retried
- * with the same idempotency key) and prints the outcomes and balances. It keeps the stack up until
- * Ctrl-C; `--once` stops it after the story (CI uses that).
+ * Kafka and PostgreSQL come from the same place as in the tests (testcontainers where a Docker
+ * engine runs, else local mode: Kafka from Maven Central and the machine's PostgreSQL); payments
+ * and ledger run as child processes. It opens and funds accounts, sends transfers (one rejected
+ * for insufficient funds, one retried with the same idempotency key) and prints the outcomes and
+ * balances. It keeps the stack up until Ctrl-C; `--once` stops it after the story (CI uses that).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { dockerAvailable } from '../test/infra/docker-infra.js';
 import { freePort } from '../test/infra/free-port.js';
 import { repoRoot } from '../test/infra/repo-root.js';
 import { startInfra, type RunningInfra } from '../test/infra/start-infra.js';
@@ -21,15 +20,6 @@ const say = (line: string): void => console.log(`[demo] ${line}`);
 const once = process.argv.includes('--once');
 
 async function main(): Promise<void> {
-  if (!once && (await dockerAvailable())) {
-    const compose = spawn('docker', ['compose', 'up', '--build'], {
-      cwd: repoRoot(),
-      stdio: 'inherit',
-    });
-    compose.on('exit', (code) => process.exit(code ?? 1));
-    return;
-  }
-  say('running the stack in local mode');
   const infra = await startInfra({ log: say, env: {} });
   for (const line of infra.summary) say(line);
   const children: ChildProcess[] = [];
