@@ -32,6 +32,15 @@ function kafkaLibDir(version: string): string {
   return join(cacheDir(), `kafka-${version}`, 'libs');
 }
 
+/**
+ * Arguments of Kafka's StorageTool that format one node. The cluster id is random URL-safe base64
+ * and can start with '-'; as a separate argument it would be read as an option (a run failed that
+ * way), so it travels as `--cluster-id=<id>`.
+ */
+export function storageFormatArgs(clusterId: string, propertiesFile: string): string[] {
+  return ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile];
+}
+
 /** What local mode lacks on this machine to run Kafka; empty when it can. */
 export async function localKafkaMissing(version: string): Promise<string[]> {
   const missing: string[] = [];
@@ -218,16 +227,7 @@ export class LocalKafkaCluster {
     for (const node of this.nodes) {
       await run(
         'java',
-        [
-          '-cp',
-          `${this.libDir}/*`,
-          'kafka.tools.StorageTool',
-          'format',
-          '-t',
-          clusterId,
-          '-c',
-          this.propertiesFile(node),
-        ],
+        ['-cp', `${this.libDir}/*`, ...storageFormatArgs(clusterId, this.propertiesFile(node))],
         { maxBuffer: 16 * 1024 * 1024 },
       );
     }
