@@ -4,12 +4,18 @@ import type {
   EachBatchPayload,
   Kafka,
   KafkaMessage,
+  Producer,
   TopicMessages,
 } from 'kafkajs';
 import { backoffMs, delay } from './backoff.js';
 import { fetchCommittedOffset } from './committed-offset.js';
 import { crashPoint } from './crash-point.js';
 import { toDeadLetter } from './dead-letter.js';
+import {
+  createPlainProducer,
+  plainProducerAcks,
+  type DeliveryGuarantee,
+} from './delivery-guarantee.js';
 import type { EosLogger } from './kafka-factory.js';
 import type { InputRecord, OutputRecord } from './records.js';
 import { TransactionalProducer, TransactionFailedError } from './transactional-producer.js';
@@ -26,6 +32,8 @@ export interface ExactlyOnceProcessorOptions {
   handler: RecordHandler;
   deadLetterTopic: string;
   logger: EosLogger;
+  /** What a crash may lose or duplicate, and what it costs (default 'exactly-once'). */
+  guarantee?: DeliveryGuarantee;
   /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
   transactionalIdPrefix?: string;
   /** Attempts before a failing record goes to the dead-letter topic (default 5). */
@@ -37,8 +45,8 @@ export interface ExactlyOnceProcessorOptions {
 
 /** What this instance knows about a partition it owns. */
 interface PartitionState {
-  /** Started (so older owners are fenced) for this assignment. */
-  producer: TransactionalProducer;
+  /** Exactly-once only: started (so older owners are fenced) for this assignment. */
+  producer?: TransactionalProducer;
   /** The next offset to process: committed by this instance, or read after fencing. */
   nextOffset: bigint;
 }
@@ -54,6 +62,10 @@ interface PartitionState {
  * before it trusts the committed offset, which fences the old owner and settles its open
  * transaction. After a failed or uncertain commit the producer is discarded, the partition is
  * rewound to the last committed offset, and the batch is processed again.
+ *
+ * With `guarantee` 'at-least-once' or 'at-most-once' the same loop runs with a plain producer and
+ * `commitOffsets` after or before the batch instead (see `DeliveryGuarantee`), so the three can
+ * be compared under the same faults.
  */
 export class ExactlyOnceProcessor {
   private readonly consumer: Consumer;
@@ -61,9 +73,15 @@ export class ExactlyOnceProcessor {
   private readonly partitions = new Map<number, PartitionState>();
   private readonly attemptsByOffset = new Map<string, number>();
   private readonly maxAttempts: number;
+  private readonly guarantee: DeliveryGuarantee;
+  /** The producer shared by all partitions unless the guarantee is exactly-once. */
+  private readonly plainProducer?: Producer;
 
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.guarantee = options.guarantee ?? 'exactly-once';
+    if (this.guarantee !== 'exactly-once')
+      this.plainProducer = createPlainProducer(options.kafka, this.guarantee);
     this.admin = options.kafka.admin();
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = options.kafka.consumer({
@@ -79,6 +97,7 @@ export class ExactlyOnceProcessor {
 
   async start(): Promise<void> {
     await this.admin.connect();
+    await this.plainProducer?.connect();
     await this.consumer.connect();
     // Every (re)join may hand a partition to a new owner and back: forget what we knew.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.forgetPartitions());
@@ -95,6 +114,7 @@ export class ExactlyOnceProcessor {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     this.forgetPartitions();
+    await this.plainProducer?.disconnect();
     await this.admin.disconnect();
   }
 
@@ -103,18 +123,18 @@ export class ExactlyOnceProcessor {
   }
 
   private forgetPartitions(): void {
-    for (const state of this.partitions.values()) void state.producer.close();
+    for (const state of this.partitions.values()) void state.producer?.close();
     this.partitions.clear();
   }
 
-  /** Fences the partition's previous owner, then reads the offset it committed. */
+  /** Fences the partition's previous owner (exactly-once only), then reads its committed offset. */
   private async claim(partition: number): Promise<PartitionState> {
     const known = this.partitions.get(partition);
     if (known) return known;
-    const producer = await TransactionalProducer.start(
-      this.options.kafka,
-      this.transactionalId(partition),
-    );
+    const producer =
+      this.guarantee === 'exactly-once'
+        ? await TransactionalProducer.start(this.options.kafka, this.transactionalId(partition))
+        : undefined;
     const committed = await fetchCommittedOffset(
       this.admin,
       this.options.groupId,
@@ -150,6 +170,14 @@ export class ExactlyOnceProcessor {
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
     const last = messages.at(-1);
     if (!last) return;
+    // Past trailing control records too, so a drained partition's committed offset is its end.
+    const next =
+      last === batch.messages.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
+    if (this.guarantee === 'at-most-once') {
+      // Committed before anything is handled: a crash from here on loses the rest of the batch.
+      if (!(await this.commitOffsets(state, partition, next))) return;
+      state.nextOffset = next;
+    }
 
     const outputs: OutputRecord[] = [];
     for (const message of messages) {
@@ -157,17 +185,83 @@ export class ExactlyOnceProcessor {
       const record = toInputRecord(batch.topic, partition, message);
       const produced = await this.handle(record, heartbeat, isRunning);
       if (!produced) return; // shutting down in the middle of a retry
-      outputs.push(...produced);
+      if (this.guarantee === 'exactly-once') outputs.push(...produced);
+      else if (!(await this.sendNow(state, partition, produced))) return;
       await heartbeat();
     }
-    // Past trailing control records too, so a drained partition's committed offset is its end.
-    const next =
-      last === batch.messages.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
-    if (!(await this.commit(state, partition, outputs, next))) return;
+    if (this.guarantee === 'exactly-once') {
+      if (!(await this.commit(state, partition, outputs, next))) return;
+    } else if (this.guarantee === 'at-least-once') {
+      if (!(await this.commitOffsets(state, partition, next))) return;
+    }
     state.nextOffset = next;
     for (const m of messages) this.attemptsByOffset.delete(`${partition}:${m.offset}`);
     resolveOffset(last.offset);
     await heartbeat();
+  }
+
+  /**
+   * Not exactly-once: one record's outputs, sent and awaited with the guarantee's acks. A failed
+   * send is dropped under at-most-once; under at-least-once the partition is rewound to its last
+   * committed offset, so the batch (and the outputs it already sent) comes again.
+   */
+  private async sendNow(
+    state: PartitionState,
+    partition: number,
+    outputs: OutputRecord[],
+  ): Promise<boolean> {
+    if (outputs.length === 0 || !this.plainProducer || this.guarantee === 'exactly-once')
+      return true;
+    try {
+      await this.plainProducer.sendBatch({
+        topicMessages: groupByTopic(outputs),
+        acks: plainProducerAcks(this.guarantee),
+      });
+      return true;
+    } catch (error) {
+      if (this.guarantee === 'at-most-once') {
+        this.options.logger.warn(`dropped outputs of ${this.options.topic}[${partition}]`, {
+          error: String(error),
+        });
+        return true;
+      }
+      await this.rewind(state, partition, 'send', error);
+      return false;
+    }
+  }
+
+  /** Not exactly-once: the partition's next offset, with the consumer's own commit. */
+  private async commitOffsets(
+    state: PartitionState,
+    partition: number,
+    next: bigint,
+  ): Promise<boolean> {
+    const { topic } = this.options;
+    try {
+      crashPoint('eos.before-commit');
+      await this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+      crashPoint('eos.after-commit');
+      return true;
+    } catch (error) {
+      await this.rewind(state, partition, 'offset commit', error);
+      return false;
+    }
+  }
+
+  private async rewind(
+    state: PartitionState,
+    partition: number,
+    what: string,
+    error: unknown,
+  ): Promise<void> {
+    const { topic } = this.options;
+    this.partitions.delete(partition);
+    this.options.logger.warn(
+      `${what} for ${topic}[${partition}] failed; rewinding to ${state.nextOffset}`,
+      { error: String(error) },
+    );
+    await delay(backoffMs(1));
+    this.consumer.seek({ topic, partition, offset: state.nextOffset.toString() });
   }
 
   /** One transaction: outputs + the partition's next offset. False when it did not commit. */
@@ -178,6 +272,7 @@ export class ExactlyOnceProcessor {
     next: bigint,
   ): Promise<boolean> {
     const { groupId, topic } = this.options;
+    if (!state.producer) throw new Error('exactly-once partition state without its producer');
     try {
       await state.producer.inTransaction(async (tx) => {
         if (outputs.length > 0) await tx.send(groupByTopic(outputs));

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { Topics } from '#contracts';
+import { deliveryGuarantees } from '#kafka-eos';
 import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
 
 /** Every setting of the ledger service, read from the environment once at start-up. */
@@ -18,6 +19,8 @@ export const ledgerEnvSchema = z
     CONSUMER_GROUP: z.string().min(1).default('ledger'),
     POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** What a crash may lose or duplicate (see `DeliveryGuarantee`); other values are for labs. */
+    DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     /** Set false to serve HTTP only (e.g. a read replica of the API). */
     POSTING_ENABLED: z.stringbool().default(true),
   })
@@ -37,6 +40,7 @@ export const ledgerEnvSchema = z
       consumerGroup: env.CONSUMER_GROUP,
       maxAttempts: env.POSTING_MAX_ATTEMPTS,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      guarantee: env.DELIVERY_GUARANTEE,
     },
   }));
 

@@ -23,7 +23,8 @@ import { decodeTransferRequested } from './decode-transfer-requested.js';
 
 /**
  * Consumes `TransferRequested`, applies each transfer once in the ledger database, and produces
- * its `TransferSettled` / `TransferRejected` in the Kafka transaction that commits the input offset.
+ * its `TransferSettled` / `TransferRejected` in the Kafka transaction that commits the input offset
+ * (with DELIVERY_GUARANTEE at-least-once / at-most-once, before / after committing it instead).
  */
 @Injectable()
 export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -55,9 +56,14 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       deadLetterTopic: topics.deadLetter,
       maxAttempts: posting.maxAttempts,
       sessionTimeoutMs: posting.sessionTimeoutMs,
+      guarantee: posting.guarantee,
       logger: this.logger,
       handler: (record) => this.handle(record),
     });
+    if (posting.guarantee !== 'exactly-once')
+      this.logger.warn(
+        `posting with delivery guarantee ${posting.guarantee}: results may be lost or duplicated`,
+      );
     await this.processor.start();
   }
 
