@@ -14,6 +14,14 @@ describe('ledger posting', () => {
     await fx?.close();
   });
 
+  it('reports readiness with its database and Kafka', async () => {
+    const response = await fetch(`${ledger.url}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      info: { database: { status: 'up' }, kafka: { status: 'up' } },
+    });
+  });
+
   it('settles funded transfers, rejects the rest with a reason, and keeps balances summing to zero', async () => {
     const alice = await fx.openAccount(ledger, 'EUR', 1_000n);
     const bob = await fx.openAccount(ledger, 'EUR');

@@ -1,22 +1,25 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
+import { HealthHttpController } from './health/health.http.controller.js';
 import { ledgerDataSourceOptions } from './persistence/ledger-data-source.js';
 import { PostingConsumer } from './posting/posting.consumer.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [ledgerConfig] }),
+    TerminusModule,
     TypeOrmModule.forRootAsync({
       inject: [ledgerConfig.KEY],
       useFactory: (config: ConfigType<typeof ledgerConfig>) =>
         ledgerDataSourceOptions(config.databaseUrl, config.databasePoolSize),
     }),
   ],
-  controllers: [AccountsHttpController],
+  controllers: [AccountsHttpController, HealthHttpController],
   providers: [AccountsRepository, PostingConsumer],
 })
 export class LedgerModule {}

@@ -10,3 +10,4 @@ export * from './exactly-once-processor.js';
 export * from './delivery-guarantee.js';
 export * from './dependency-errors.js';
 export * from './decode-json-record.js';
+export * from './describe-kafka.js';

@@ -1,10 +1,67 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { createKafka, describeKafka } from '#kafka-eos';
+import { paymentsConfig } from '../config/payments.config.js';
+import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 
+/**
+ * Liveness (the process serves HTTP) and readiness (its database and Kafka answer, and its relay,
+ * when it runs one, has not been fenced). Public, like /metrics.
+ */
+@ApiExcludeController()
 @Controller('health')
 export class HealthHttpController {
-  /** Liveness: the process serves HTTP. */
+  private readonly kafka: Kafka;
+
+  constructor(
+    @Inject(paymentsConfig.KEY) config: ConfigType<typeof paymentsConfig>,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly db: DataSource,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.kafka = createKafka({
+      clientId: 'payments-health',
+      brokers: config.kafkaBrokers,
+      logger: new Logger('Health'),
+    });
+  }
+
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('database')
+          .attempt(() => this.db.query('select 1').then(() => undefined))
+          .withTimeout(2_000),
+      () =>
+        this.indicators
+          .check('kafka')
+          .attempt(() => describeKafka(this.kafka))
+          .withTimeout(5_000)
+          .cacheFor(2_000),
+      () => {
+        const relay = this.indicators.check('relay');
+        return this.relay.state === 'fenced'
+          ? relay.down({ state: this.relay.state })
+          : relay.up({ state: this.relay.state });
+      },
+    ]);
   }
 }

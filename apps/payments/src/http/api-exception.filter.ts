@@ -1,6 +1,7 @@
 import {
   Catch,
   HttpException,
+  ServiceUnavailableException,
   HttpStatus,
   Logger,
   type ArgumentsHost,
@@ -68,6 +69,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
   constructor(private readonly httpAdapter: HttpServer) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof ServiceUnavailableException) {
+      // Deliberate 503s (the readiness check's report) keep their status and body.
+      this.httpAdapter.reply(host.switchToHttp().getResponse(), exception.getResponse(), 503);
+      return;
+    }
     const body = errorBodyFor(exception);
     if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
