@@ -9,6 +9,7 @@ const shared = {
     '^#kafka-eos$': '<rootDir>/libs/kafka-eos/src/index.ts',
     '^#contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^#config$': '<rootDir>/libs/config/src/index.ts',
+    '^#logging$': '<rootDir>/libs/logging/src/index.ts',
     '^#test-infra$': '<rootDir>/test/infra/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

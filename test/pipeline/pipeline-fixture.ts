@@ -144,6 +144,7 @@ export class PipelineFixture {
     creditAccountId: string,
     amount: bigint,
     currency = 'EUR',
+    headers: Record<string, string> = {},
   ): Promise<AcceptedTransfer> {
     const response = await fetch(`${this.paymentsUrl}/transfers`, {
       method: 'POST',
@@ -151,6 +152,7 @@ export class PipelineFixture {
         authorization: `Bearer ${API_KEY}`,
         'idempotency-key': randomUUID(),
         'content-type': 'application/json',
+        ...headers,
       },
       body: JSON.stringify({ debitAccountId, creditAccountId, amount: `${amount}`, currency }),
     });
@@ -208,6 +210,16 @@ export class PipelineFixture {
       counts.set(transferId, (counts.get(transferId) ?? 0) + 1);
     }
     return counts;
+  }
+
+  /** The JSON log lines every process of the given kind wrote so far. */
+  jsonLogs(kind: 'payments' | 'ledger'): Array<Record<string, unknown>> {
+    return (kind === 'payments' ? this.payments : this.ledgers).flatMap((i) =>
+      i.process.log
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    );
   }
 
   /** The last lines each process wrote, for failure messages. */

@@ -32,6 +32,28 @@ describe('transfer flow through payments and the ledger', () => {
     expect([await fx.balance(alice), await fx.balance(bob)]).toEqual([400n, 600n]);
   });
 
+  it("carries the caller's trace context to the log lines of every service the transfer crosses", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const payer = await fx.openAccount(100n);
+    const payee = await fx.openAccount();
+    const accepted = await fx.postTransfer(payer, payee, 10n, 'EUR', {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    await fx.waitForFinal([accepted.id]);
+    const tagged = (kind: 'payments' | 'ledger') =>
+      fx
+        .jsonLogs(kind)
+        .filter((line) => line.transferId === accepted.id)
+        .map((line) => [line.traceId, line.message]);
+    expect(tagged('payments')).toEqual(
+      expect.arrayContaining([
+        [traceId, expect.stringMatching(/transfer accepted/)],
+        [traceId, 'transfer completed'],
+      ]),
+    );
+    expect(tagged('ledger')).toEqual([[traceId, 'transfer settled']]);
+  });
+
   it('rejects a transfer the balance cannot cover, and moves nothing', async () => {
     const accepted = await fx.postTransfer(alice, bob, 401n);
 

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
+import { createLogger } from '#logging';
 import { ledgerConfig } from './config/ledger.config.js';
 import { LedgerModule } from './ledger.module.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(LedgerModule);
+  const app = await NestFactory.create(LedgerModule, { logger: createLogger('ledger') });
   app.enableShutdownHooks();
   const config = app.get<ConfigType<typeof ledgerConfig>>(ledgerConfig.KEY);
   await app.listen(config.port);

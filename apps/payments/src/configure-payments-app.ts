@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { runWithLogContext, traceIdOf } from '#logging';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
@@ -6,6 +8,15 @@ import { setUpOpenApi } from './http/openapi.js';
 /** Everything main.ts does to the app besides listening, so tests run the same app. */
 export function configurePaymentsApp(app: NestExpressApplication): NestExpressApplication {
   app.enableShutdownHooks();
+  // Every log line written while handling a request carries its trace id (and, once known,
+  // the transfer id).
+  app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
+    const header = request.headers.traceparent;
+    runWithLogContext(
+      { traceId: traceIdOf(typeof header === 'string' ? header : undefined) },
+      next,
+    );
+  });
   // express.json (the app is created with bodyParser: false): JSON bodies only, objects or
   // arrays at the top level (strict), 16 KiB at most. Its errors reach ApiExceptionFilter.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });

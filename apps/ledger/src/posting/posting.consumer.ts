@@ -17,6 +17,7 @@ import {
   type InputRecord,
   type OutputRecord,
 } from '#kafka-eos';
+import { runWithLogContext, traceIdOf } from '#logging';
 import { ledgerConfig } from '../config/ledger.config.js';
 import { applyTransfer } from './apply-transfer.js';
 import { decodeTransferRequested } from './decode-transfer-requested.js';
@@ -72,10 +73,21 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async handle(record: InputRecord): Promise<OutputRecord[]> {
-    const event = decodeTransferRequested(record.value);
-    const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
-    crashPoint('ledger.after-db-commit');
-    return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+    const context = {
+      transferId: record.headers[EventHeaders.eventId] ?? undefined,
+      traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
+    };
+    return runWithLogContext(context, async () => {
+      const event = decodeTransferRequested(record.value);
+      const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
+      crashPoint('ledger.after-db-commit');
+      this.logger.log(
+        result.type === 'TransferSettled'
+          ? 'transfer settled'
+          : `transfer rejected: ${result.reason}`,
+      );
+      return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+    });
   }
 }
 

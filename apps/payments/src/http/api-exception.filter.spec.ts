@@ -33,7 +33,7 @@ describe('errorBodyFor', () => {
     ['request.aborted', parserError(400, 'request.aborted'), 400, 'BAD_REQUEST'],
     ['unknown route', new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
     ['undecodable path', new BadRequestException('Failed to decode param'), 400, 'BAD_REQUEST'],
-  ])('%s → %d %s', (_, exception, statusCode, code) => {
+  ])('%s maps to its status and code', (_, exception, statusCode, code) => {
     expect(errorBodyFor(exception)).toMatchObject({ statusCode, code });
   });
 

@@ -14,6 +14,8 @@ import {
   rethrowDependencyErrors,
   type InputRecord,
 } from '#kafka-eos';
+import { EventHeaders } from '#contracts';
+import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
 
@@ -65,18 +67,21 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
 
   private async settle(record: InputRecord): Promise<void> {
     const { transferId, status, reason } = decodeTransferResult(record.value);
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [rows] = (await this.db
-      .query(
-        `update transfers set status = $2, reason = $3, updated_at = now()
-          where id = $1 and status = 'pending' returning id`,
-        [transferId, status, reason],
-      )
-      .catch(rethrowDependencyErrors)) as [unknown[], number];
-    if (rows.length === 0) {
+    const traceId = traceIdOf(record.headers[EventHeaders.traceparent]);
+    await runWithLogContext({ transferId, traceId }, async () => {
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [rows] = (await this.db
+        .query(
+          `update transfers set status = $2, reason = $3, updated_at = now()
+            where id = $1 and status = 'pending' returning id`,
+          [transferId, status, reason],
+        )
+        .catch(rethrowDependencyErrors)) as [unknown[], number];
       this.logger.log(
-        `result for transfer ${transferId} changed nothing (already settled or unknown)`,
+        rows.length === 0
+          ? 'result changed nothing (already settled or unknown transfer)'
+          : `transfer ${status}${reason ? `: ${reason}` : ''}`,
       );
-    }
+    });
   }
 }

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { addToLogContext, traceIdOf } from '#logging';
 import { paymentsConfig, type PaymentsConfig } from '../../config/payments.config.js';
 import { appendToOutbox } from '../../outbox/append-to-outbox.js';
 import { IdempotencyKeyReusedError } from '../transfer.errors.js';
@@ -26,6 +27,8 @@ export interface CreateTransferResult {
 
 @Injectable()
 export class CreateTransferService {
+  private readonly logger = new Logger(CreateTransferService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
@@ -46,6 +49,7 @@ export class CreateTransferService {
       currency: request.currency,
       createdAt: new Date().toISOString(),
     };
+    addToLogContext({ transferId: transfer.id, traceId: traceIdOf(traceparent) });
     const hash = requestHash(request);
     const created = await this.dataSource.transaction(async (tx) => {
       const row = { clientId, idempotencyKey, requestHash: hash, transfer };
@@ -55,7 +59,10 @@ export class CreateTransferService {
       await appendToOutbox(tx, transferRequestedMessage(transfer, topic, traceparent));
       return true;
     });
-    if (created) return { transfer, replayed: false };
+    if (created) {
+      this.logger.log(`transfer accepted: ${transfer.amount} ${transfer.currency}`);
+      return { transfer, replayed: false };
+    }
     return { transfer: await this.originalAnswer(clientId, idempotencyKey, hash), replayed: true };
   }
 
