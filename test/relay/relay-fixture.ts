@@ -41,6 +41,7 @@ export class RelayFixture {
   startRelay(env: Record<string, string> = {}): ChildService {
     const relay = ChildService.start('relay', 'apps/payments/src/relay.main.js', {
       DATABASE_URL: this.db.url,
+      PORT: '0',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
       API_KEYS: 'relay-test:unused-by-the-relay-0000',
       TOPIC_TRANSFER_REQUESTED: this.topic,

@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 import { paymentsConfig } from './config/payments.config.js';
+import { HealthHttpController } from './health/health.http.controller.js';
+import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 
-/** The relay as its own process: no HTTP, one job. */
+/** The relay as its own process: one job, with only /health and /metrics over HTTP. */
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
+    TerminusModule,
     OutboxRelayModule.forRoot({ standalone: true }),
   ],
+  controllers: [HealthHttpController, MetricsHttpController],
 })
 export class RelayAppModule {}
