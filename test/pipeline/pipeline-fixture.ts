@@ -237,6 +237,17 @@ export class PipelineFixture {
     await Promise.all([this.paymentsDb.drop(), this.ledgerDb.drop()]);
   }
 
+  /** A Prometheus sample of the running payments or ledger process (NaN when absent). */
+  async metric(kind: 'payments' | 'ledger', sample: string): Promise<number> {
+    const instance = (kind === 'payments' ? this.payments : this.ledgers).findLast(
+      (i) => i.process.running,
+    );
+    if (!instance) throw new Error(`no ${kind} process is running`);
+    const text = await (await fetch(`${instance.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+    return Number(line?.split(' ')[1] ?? NaN);
+  }
+
   private get paymentsUrl(): string {
     const running = this.payments.findLast((i) => i.process.running);
     if (!running) throw new Error('no payments process is running');

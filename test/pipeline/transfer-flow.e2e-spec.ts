@@ -124,4 +124,27 @@ describe('transfer flow through payments and the ledger', () => {
     const counts = await fx.resultCounts();
     expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(fx.posted.map((id) => [id, 1])));
   });
+
+  it('counts what it did in its Prometheus metrics', async () => {
+    // After the tests above: transfers accepted, completed and rejected, and committed transactions.
+    expect(await fx.metric('payments', 'payments_transfers_total{outcome="accepted"}')).toBe(
+      fx.posted.length,
+    );
+    expect(
+      await fx.metric('payments', 'payments_transfers_total{outcome="completed"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      await fx.metric('payments', 'payments_transfers_total{outcome="rejected"}'),
+    ).toBeGreaterThan(0);
+    expect(await fx.metric('payments', 'relay_published_rows_total')).toBe(fx.posted.length);
+    expect(
+      await fx.metric('ledger', 'kafka_transactions_total{outcome="committed"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      await fx.metric(
+        'ledger',
+        'ledger_transfers_total{outcome="rejected",reason="INSUFFICIENT_FUNDS"}',
+      ),
+    ).toBeGreaterThan(0);
+  });
 });

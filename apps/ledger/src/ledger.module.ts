@@ -6,6 +6,7 @@ import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
+import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { ledgerDataSourceOptions } from './persistence/ledger-data-source.js';
 import { PostingConsumer } from './posting/posting.consumer.js';
 
@@ -19,7 +20,7 @@ import { PostingConsumer } from './posting/posting.consumer.js';
         ledgerDataSourceOptions(config.databaseUrl, config.databasePoolSize),
     }),
   ],
-  controllers: [AccountsHttpController, HealthHttpController],
+  controllers: [AccountsHttpController, HealthHttpController, MetricsHttpController],
   providers: [AccountsRepository, PostingConsumer],
 })
 export class LedgerModule {}

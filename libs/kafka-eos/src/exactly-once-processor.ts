@@ -32,6 +32,8 @@ export interface ExactlyOnceProcessorOptions {
   handler: RecordHandler;
   deadLetterTopic: string;
   logger: EosLogger;
+  /** Told about each batch and transaction, for metrics. */
+  observer?: ProcessorObserver;
   /** What a crash may lose or duplicate, and what it costs (default 'exactly-once'). */
   guarantee?: DeliveryGuarantee;
   /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
@@ -41,6 +43,13 @@ export interface ExactlyOnceProcessorOptions {
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+}
+
+/** Hooks for metrics; the processor itself depends on no metrics library. */
+export interface ProcessorObserver {
+  /** A fetched batch of `records` data records; `lag` = records behind the partition's end. */
+  batch?(partition: number, records: number, lag: number): void;
+  transaction?(outcome: 'committed' | 'failed' | 'fenced'): void;
 }
 
 /** What this instance knows about a partition it owns. */
@@ -170,6 +179,7 @@ export class ExactlyOnceProcessor {
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
     const last = messages.at(-1);
     if (!last) return;
+    this.options.observer?.batch?.(partition, messages.length, Number(batch.offsetLag()));
     // Past trailing control records too, so a drained partition's committed offset is its end.
     const next =
       last === batch.messages.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
@@ -284,11 +294,14 @@ export class ExactlyOnceProcessor {
         crashPoint('eos.before-commit');
       });
       crashPoint('eos.after-commit');
+      this.options.observer?.transaction?.('committed');
       return true;
     } catch (error) {
       this.partitions.delete(partition);
       await state.producer.close();
-      if (error instanceof TransactionFailedError && error.failure === 'fenced') {
+      const fenced = error instanceof TransactionFailedError && error.failure === 'fenced';
+      this.options.observer?.transaction?.(fenced ? 'fenced' : 'failed');
+      if (fenced) {
         this.options.logger.warn(
           `partition ${topic}[${partition}] was taken over by another instance (fenced)`,
         );

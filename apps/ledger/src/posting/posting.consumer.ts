@@ -19,6 +19,7 @@ import {
 } from '#kafka-eos';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { ledgerConfig } from '../config/ledger.config.js';
+import { ledgerTransfers, postingObserver } from '../metrics/ledger-metrics.js';
 import { applyTransfer } from './apply-transfer.js';
 import { decodeTransferRequested } from './decode-transfer-requested.js';
 
@@ -60,6 +61,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       guarantee: posting.guarantee,
       logger: this.logger,
       handler: (record) => this.handle(record),
+      observer: postingObserver,
     });
     if (posting.guarantee !== 'exactly-once')
       this.logger.warn(
@@ -81,11 +83,12 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       const event = decodeTransferRequested(record.value);
       const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
       crashPoint('ledger.after-db-commit');
-      this.logger.log(
-        result.type === 'TransferSettled'
-          ? 'transfer settled'
-          : `transfer rejected: ${result.reason}`,
-      );
+      const [outcome, reason] =
+        result.type === 'TransferSettled' ? ['settled', ''] : ['rejected', result.reason];
+      // Counted per application: a redelivered record after a crash counts again here, although
+      // the inbox posts it once (the database is the record of what was posted).
+      ledgerTransfers.inc({ outcome, reason });
+      this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
       return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
     });
   }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProcessorObserver } from '#kafka-eos';
 import type { DataSource } from 'typeorm';
 import { outboxBacklog } from '../outbox/fetch-outbox-batch.js';
 
@@ -18,6 +19,40 @@ export const relayTransactions = new Counter({
   labelNames: ['outcome'] as const,
   registers: [paymentsRegistry],
 });
+
+export const paymentsTransfers = new Counter({
+  name: 'payments_transfers_total',
+  help: 'Transfers by outcome: accepted (202, not replays), completed, rejected',
+  labelNames: ['outcome'] as const,
+  registers: [paymentsRegistry],
+});
+
+export const relayBatchRows = new Histogram({
+  name: 'relay_batch_rows',
+  help: 'Outbox rows per relay Kafka transaction',
+  buckets: [1, 5, 10, 50, 100, 250, 500, 1000],
+  registers: [paymentsRegistry],
+});
+
+const settlementTransactions = new Counter({
+  name: 'settlement_kafka_transactions_total',
+  help: 'Settlement consumer Kafka transactions by outcome (committed, failed, fenced)',
+  labelNames: ['outcome'] as const,
+  registers: [paymentsRegistry],
+});
+
+const settlementLag = new Gauge({
+  name: 'settlement_consumer_lag_records',
+  help: 'Result records behind the end of the partition, as of the last fetched batch',
+  labelNames: ['partition'] as const,
+  registers: [paymentsRegistry],
+});
+
+export const settlementObserver: ProcessorObserver = {
+  batch: (partition, _records, recordsBehind) =>
+    settlementLag.set({ partition: String(partition) }, recordsBehind),
+  transaction: (outcome) => settlementTransactions.inc({ outcome }),
+};
 
 /** Outbox backlog gauges, read from the database at scrape time. */
 export function registerOutboxGauges(db: DataSource): void {

@@ -19,7 +19,11 @@ import {
 } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
 import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
-import { relayPublishedRows, relayTransactions } from '../metrics/payments-metrics.js';
+import {
+  relayBatchRows,
+  relayPublishedRows,
+  relayTransactions,
+} from '../metrics/payments-metrics.js';
 import { OutboxNotifications } from './outbox-notifications.js';
 import {
   encodePosition,
@@ -150,6 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.position = next;
     relayTransactions.inc({ outcome: 'committed' });
     relayPublishedRows.inc(rows.length);
+    relayBatchRows.observe(rows.length);
     crashPoint('relay.after-kafka-commit');
     await deletePublished(this.db, next);
     return true;

@@ -17,6 +17,7 @@ import {
 import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
+import { paymentsTransfers, settlementObserver } from '../metrics/payments-metrics.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
 
 /**
@@ -53,6 +54,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       topic: transferResults,
       deadLetterTopic,
       logger: this.logger,
+      observer: settlementObserver,
       handler: async (record) => {
         await this.settle(record);
         return [];
@@ -77,6 +79,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
           [transferId, status, reason],
         )
         .catch(rethrowDependencyErrors)) as [unknown[], number];
+      if (rows.length > 0) paymentsTransfers.inc({ outcome: status });
       this.logger.log(
         rows.length === 0
           ? 'result changed nothing (already settled or unknown transfer)'

@@ -1,0 +1,42 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProcessorObserver } from '#kafka-eos';
+
+/** The ledger process's Prometheus registry; `/metrics` serves it. */
+export const ledgerRegistry = new Registry();
+collectDefaultMetrics({ register: ledgerRegistry });
+
+export const ledgerTransfers = new Counter({
+  name: 'ledger_transfers_total',
+  help: 'Transfers applied by this instance, by outcome (settled, rejected) and rejection reason',
+  labelNames: ['outcome', 'reason'] as const,
+  registers: [ledgerRegistry],
+});
+
+const transactions = new Counter({
+  name: 'kafka_transactions_total',
+  help: 'Consume-transform-produce Kafka transactions by outcome (committed, failed, fenced)',
+  labelNames: ['outcome'] as const,
+  registers: [ledgerRegistry],
+});
+
+const lag = new Gauge({
+  name: 'kafka_consumer_lag_records',
+  help: 'Records behind the end of the input partition, as of the last fetched batch',
+  labelNames: ['partition'] as const,
+  registers: [ledgerRegistry],
+});
+
+const batchSize = new Histogram({
+  name: 'kafka_batch_records',
+  help: 'Data records per fetched batch (one Kafka transaction each)',
+  buckets: [1, 5, 10, 50, 100, 500, 1000],
+  registers: [ledgerRegistry],
+});
+
+export const postingObserver: ProcessorObserver = {
+  batch: (partition, records, recordsBehind) => {
+    batchSize.observe(records);
+    lag.set({ partition: String(partition) }, recordsBehind);
+  },
+  transaction: (outcome) => transactions.inc({ outcome }),
+};
