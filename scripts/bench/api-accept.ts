@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { freePort, waitFor } from '#test-infra';
+import { ChildService } from '../../test/support/child-process.js';
+import type { BenchOptions } from './bench-options.js';
+import { runConcurrently } from './run-concurrently.js';
+import { sampleTransfer } from './sample-transfer.js';
+
+/**
+ * The payments API alone (no relay, no settlement) under `concurrency` concurrent
+ * POST /transfers, each with its own Idempotency-Key; returns accepted transfers per second.
+ * Node's fetch keeps connections alive, so each worker reuses one connection.
+ */
+export async function measureApiAccept(
+  databaseUrl: string,
+  kafkaBrokers: string,
+  options: BenchOptions,
+): Promise<number> {
+  const apiKey = `bench-${randomBytes(12).toString('hex')}`;
+  const port = await freePort();
+  const api = ChildService.start('payments', 'apps/payments/src/main.js', {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    // As many connections as the database loop uses, so the two rates compare like with like.
+    DATABASE_POOL_SIZE: String(options.concurrency),
+    KAFKA_BROKERS: kafkaBrokers,
+    API_KEYS: `bench:${apiKey}`,
+    RELAY_MODE: 'off',
+    SETTLEMENT_ENABLED: 'false',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${base}/health/live`)).ok, {
+      description: 'the payments API',
+      timeoutMs: 60_000,
+    });
+    const post = async (index: number): Promise<void> => {
+      const t = sampleTransfer(index);
+      const response = await fetch(`${base}/transfers`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'idempotency-key': `bench-${index}`,
+        },
+        body: JSON.stringify({
+          debitAccountId: t.debitAccountId,
+          creditAccountId: t.creditAccountId,
+          amount: t.amount,
+          currency: t.currency,
+        }),
+      });
+      const body = await response.text();
+      if (response.status !== 202) throw new Error(`POST /transfers: ${response.status} ${body}`);
+    };
+    const { warmUpWrites, writes, concurrency } = options;
+    await runConcurrently(warmUpWrites, concurrency, (i) => post(writes + i));
+    const seconds = await runConcurrently(writes, concurrency, (i) => post(i));
+    return writes / seconds;
+  } finally {
+    await api.stop();
+  }
+}

@@ -1,0 +1,149 @@
+import pg from 'pg';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import { delay, ensureTopics } from '#kafka-eos';
+import { uniqueName } from '#test-infra';
+import { ChildService } from '../../test/support/child-process.js';
+import { freshPaymentsDatabase } from './bench-database.js';
+import { sampleMessage } from './sample-transfer.js';
+
+export interface RelayDrainResult {
+  batchSize: number;
+  rows: number;
+  payloadBytes: number;
+  /** Rows per second from the first published batch to an empty outbox. */
+  relayRowsPerSec: number;
+  /** From starting the process to an empty outbox, start-up included. */
+  relayWallSec: number;
+  plainMsgsPerSec: number;
+}
+
+interface DrainSetup {
+  kafkaBrokers: string;
+  databaseUrl: string;
+  rows: number;
+  batchSize: number;
+  partitions: number;
+}
+
+/** Pre-fills an outbox, times the standalone relay draining it, then a plain producer. */
+export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainResult> {
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: setup.kafkaBrokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const relayTopic = uniqueName('bench-relay');
+  const plainTopic = uniqueName('bench-plain');
+  await ensureTopics(kafka, [
+    { topic: relayTopic, numPartitions: setup.partitions },
+    { topic: plainTopic, numPartitions: setup.partitions },
+  ]);
+  const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.batchSize}`);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await fillOutbox(client, relayTopic, setup.rows);
+    const messages = await readOutbox(client);
+    const payloadBytes = Math.round(
+      messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0) / messages.length,
+    );
+    const relay = await timeRelay(client, { ...setup, url: db.url, topic: relayTopic });
+    const plainSec = await timePlainProduce(kafka, plainTopic, messages, setup.batchSize);
+    return {
+      batchSize: setup.batchSize,
+      rows: setup.rows,
+      payloadBytes,
+      ...relay,
+      plainMsgsPerSec: setup.rows / plainSec,
+    };
+  } finally {
+    await client.end();
+    await db.drop();
+  }
+}
+
+/** Inserts `rows` outbox rows, 1,000 to a statement (each its own transaction). */
+async function fillOutbox(client: pg.Client, topic: string, rows: number): Promise<void> {
+  for (let start = 0; start < rows; start += 1_000) {
+    const chunk = Array.from({ length: Math.min(1_000, rows - start) }, (_, i) =>
+      sampleMessage(start + i, topic),
+    );
+    await client.query(
+      `insert into outbox (event_id, topic, key, payload, headers)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])`,
+      [
+        chunk.map((m) => m.eventId),
+        chunk.map((m) => m.topic),
+        chunk.map((m) => m.key),
+        chunk.map((m) => JSON.stringify(m.payload)),
+        chunk.map((m) => JSON.stringify(m.headers)),
+      ],
+    );
+  }
+}
+
+/** The records exactly as the relay will send them (jsonb text, in publish order). */
+async function readOutbox(client: pg.Client): Promise<Message[]> {
+  const result = await client.query<{ key: string; value: string; headers: Message['headers'] }>(
+    `select key, payload::text as value, headers from outbox order by xid, id`,
+  );
+  return result.rows;
+}
+
+async function timeRelay(
+  client: pg.Client,
+  run: DrainSetup & { url: string; topic: string },
+): Promise<{ relayRowsPerSec: number; relayWallSec: number }> {
+  const count = async (): Promise<number> =>
+    Number((await client.query<{ n: string }>(`select count(*) as n from outbox`)).rows[0]?.n);
+  const started = performance.now();
+  const relay = ChildService.start('relay', 'apps/payments/src/relay.main.js', {
+    DATABASE_URL: run.url,
+    PORT: '0',
+    KAFKA_BROKERS: run.kafkaBrokers,
+    API_KEYS: 'bench:unused-by-the-relay-0000',
+    TOPIC_TRANSFER_REQUESTED: run.topic,
+    TOPIC_PARTITIONS: String(run.partitions),
+    RELAY_TRANSACTIONAL_ID: uniqueName('bench-relay'),
+    RELAY_POSITION_TOPIC: uniqueName('bench-relay-position'),
+    RELAY_BATCH_SIZE: String(run.batchSize),
+  });
+  try {
+    // The clock starts at the first committed batch, so process start-up is not counted.
+    let first: { at: number; remaining: number } | undefined;
+    const deadline = started + 600_000;
+    for (let remaining = run.rows; remaining > 0; remaining = await count()) {
+      if (!first && remaining < run.rows) first = { at: performance.now(), remaining };
+      if (!relay.running) throw new Error(`relay exited:\n${relay.log.slice(-2_000)}`);
+      if (performance.now() > deadline) throw new Error('the relay did not empty the outbox');
+      await delay(50);
+    }
+    const ended = performance.now();
+    const drained = first ? first.remaining : run.rows;
+    const drainSec = first ? (ended - first.at) / 1000 : (ended - started) / 1000;
+    return { relayRowsPerSec: drained / drainSec, relayWallSec: (ended - started) / 1000 };
+  } finally {
+    await relay.stop();
+  }
+}
+
+/** A non-transactional producer, acks=-1, one batch at a time like the relay. */
+async function timePlainProduce(
+  kafka: Kafka,
+  topic: string,
+  messages: Message[],
+  batchSize: number,
+): Promise<number> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: messages.slice(0, 1) });
+    const started = performance.now();
+    for (let i = 0; i < messages.length; i += batchSize) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + batchSize) });
+    }
+    return (performance.now() - started) / 1000;
+  } finally {
+    await producer.disconnect();
+  }
+}
