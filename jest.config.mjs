@@ -10,6 +10,7 @@ const shared = {
     '^#contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#logging$': '<rootDir>/libs/logging/src/index.ts',
+    '^#health$': '<rootDir>/libs/health/src/index.ts',
     '^#test-infra$': '<rootDir>/test/infra/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -115,7 +115,8 @@ async function startPostgres(source: InfraSource, major: string): Promise<Starte
     case 'local':
       return {
         address: LOCAL_POSTGRES_URL,
-        summary: 'PostgreSQL: local server at 127.0.0.1:5432 (a fresh database per test file)',
+        summary:
+          'PostgreSQL: local server at 127.0.0.1:5432 (each test file, and the demo, makes its own databases)',
         stop: async () => undefined,
       };
   }

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createKafka, describeKafka } from '#kafka-eos';
+import { dependencyChecks } from '#health';
+import { createKafka } from '#kafka-eos';
 import { ledgerConfig } from '../config/ledger.config.js';
 
 /** Liveness (the process serves HTTP) and readiness (its database and Kafka answer). */
@@ -37,18 +38,6 @@ export class HealthHttpController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () =>
-        this.indicators
-          .check('database')
-          .attempt(() => this.db.query('select 1').then(() => undefined))
-          .withTimeout(2_000),
-      () =>
-        this.indicators
-          .check('kafka')
-          .attempt(() => describeKafka(this.kafka))
-          .withTimeout(5_000)
-          .cacheFor(2_000),
-    ]);
+    return this.health.check(dependencyChecks(this.indicators, this.db, this.kafka));
   }
 }

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createKafka, describeKafka } from '#kafka-eos';
+import { dependencyChecks } from '#health';
+import { createKafka } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 
@@ -45,17 +46,7 @@ export class HealthHttpController {
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () =>
-        this.indicators
-          .check('database')
-          .attempt(() => this.db.query('select 1').then(() => undefined))
-          .withTimeout(2_000),
-      () =>
-        this.indicators
-          .check('kafka')
-          .attempt(() => describeKafka(this.kafka))
-          .withTimeout(5_000)
-          .cacheFor(2_000),
+      ...dependencyChecks(this.indicators, this.db, this.kafka),
       () => {
         const relay = this.indicators.check('relay');
         return this.relay.state === 'fenced'
