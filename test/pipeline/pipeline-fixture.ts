@@ -85,6 +85,8 @@ export class PipelineFixture {
       RELAY_POSITION_TOPIC: this.relayPositionTopic,
       // The relay wakes on LISTEN/NOTIFY; the short poll only bounds the wait if a notice is lost.
       RELAY_POLL_INTERVAL_MS: '200',
+      // Short sessions: a restarted payments rejoins settlement without waiting out the old one.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       SETTLEMENT_ENABLED: 'true',
       SETTLEMENT_CONSUMER_GROUP: this.settlementGroup,
       ...env,

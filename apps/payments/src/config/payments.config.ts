@@ -47,6 +47,8 @@ export const paymentsEnvSchema = z
     /** Consume the ledger's results and settle transfers in this process. */
     SETTLEMENT_ENABLED: z.stringbool().default(true),
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
+    /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
   .transform((env) => ({
@@ -61,7 +63,11 @@ export const paymentsEnvSchema = z
       transferRequested: env.TOPIC_TRANSFER_REQUESTED,
       transferResults: env.TOPIC_TRANSFER_RESULTS,
     },
-    settlement: { enabled: env.SETTLEMENT_ENABLED, consumerGroup: env.SETTLEMENT_CONSUMER_GROUP },
+    settlement: {
+      enabled: env.SETTLEMENT_ENABLED,
+      consumerGroup: env.SETTLEMENT_CONSUMER_GROUP,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    },
     relay: {
       mode: env.RELAY_MODE,
       transactionalId: env.RELAY_TRANSACTIONAL_ID,

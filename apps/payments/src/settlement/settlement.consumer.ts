@@ -51,6 +51,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
     this.processor = new ExactlyOnceProcessor({
       kafka,
       groupId: this.config.settlement.consumerGroup,
+      sessionTimeoutMs: this.config.settlement.sessionTimeoutMs,
       topic: transferResults,
       deadLetterTopic,
       logger: this.logger,
