@@ -10,7 +10,6 @@ import type {
 import { backoffMs, delay } from './backoff.js';
 import { fetchCommittedOffset } from './committed-offset.js';
 import { crashPoint } from './crash-point.js';
-import { assertReadCommittedFilter } from './read-committed-filter.js';
 import { toDeadLetter } from './dead-letter.js';
 import {
   createPlainProducer,
@@ -88,7 +87,6 @@ export class ExactlyOnceProcessor {
   private readonly plainProducer?: Producer;
 
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
-    assertReadCommittedFilter();
     this.maxAttempts = options.maxAttempts ?? 5;
     this.guarantee = options.guarantee ?? 'exactly-once';
     if (this.guarantee !== 'exactly-once')

@@ -7,7 +7,7 @@ export { backoffMs, delay } from './backoff.js';
 export * from './records.js';
 export * from './dead-letter.js';
 export * from './exactly-once-processor.js';
-export { assertReadCommittedFilter } from './read-committed-filter.js';
+export { assertKafkajsPatched } from './kafkajs-patches.js';
 export * from './delivery-guarantee.js';
 export * from './dependency-errors.js';
 export * from './decode-json-record.js';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { assertKafkajsPatched } from './kafkajs-patches.js';
 
 export interface EosLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -9,12 +10,14 @@ export interface EosLogger {
 /**
  * A kafkajs client whose log goes to `logger`. kafkajs logs errors it is about to retry at
  * ERROR level (e.g. CONCURRENT_TRANSACTIONS right after a commit); those reach `warn`.
+ * Throws if the installed kafkajs lacks the project's patches (see kafkajs-patches.ts).
  */
 export function createKafka(options: {
   clientId: string;
   brokers: string[];
   logger: EosLogger;
 }): Kafka {
+  assertKafkajsPatched();
   const { logger } = options;
   return new Kafka({
     clientId: options.clientId,
