@@ -11,7 +11,7 @@ import { runChaos } from './chaos/run-chaos.js';
 const options = parseChaosOptions(process.argv.slice(2));
 console.log(`[chaos] seed ${options.seed} (replay with --seed ${options.seed})`);
 runChaos(options).then(
-  (ok) => process.exit(ok ? 0 : 1),
+  ({ ok }) => process.exit(ok ? 0 : 1),
   (error: unknown) => {
     console.error(`[chaos] run aborted (seed ${options.seed}):`, error);
     process.exit(1);

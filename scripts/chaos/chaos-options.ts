@@ -1,11 +1,19 @@
 import { randomInt } from 'node:crypto';
+import { deliveryGuarantees, type DeliveryGuarantee } from '#kafka-eos';
 
 export interface ChaosOptions {
   seed: number;
   durationS: number;
+  /** The ledgers' DELIVERY_GUARANTEE; anything but exactly-once is expected to break checks. */
+  guarantee: DeliveryGuarantee;
+  /** Kafka nodes: 1, or 3 (replication factor 3, min.insync.replicas 2, bounced one at a time). */
+  brokers: 1 | 3;
 }
 
-/** `--seed N` (default: random) and `--duration-s S` (default: 60). */
+/**
+ * `--seed N` (default: random), `--duration-s S` (default: 60), `--guarantee G` (default:
+ * exactly-once) and `--brokers 1|3` (default: 1).
+ */
 export function parseChaosOptions(argv: string[]): ChaosOptions {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -13,7 +21,12 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
   };
   const seed = Number(value('--seed') ?? randomInt(1, 2 ** 31));
   const durationS = Number(value('--duration-s') ?? 60);
+  const guarantee = (value('--guarantee') ?? 'exactly-once') as DeliveryGuarantee;
+  const brokers = Number(value('--brokers') ?? 1);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be an integer ≥ 0`);
   if (!(durationS > 0)) throw new Error(`--duration-s must be a positive number`);
-  return { seed, durationS };
+  if (!(deliveryGuarantees as readonly string[]).includes(guarantee))
+    throw new Error(`--guarantee must be one of ${deliveryGuarantees.join(', ')}`);
+  if (brokers !== 1 && brokers !== 3) throw new Error(`--brokers must be 1 or 3`);
+  return { seed, durationS, guarantee, brokers };
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ChaosOptions } from './chaos-options.js';
 import { startInfra, type RunningInfra } from '../../test/infra/start-infra.js';
 import { PipelineFixture, type ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { History } from './history.js';
@@ -10,9 +11,10 @@ const ACCOUNT_COUNT = 6;
 export const OPENING_BALANCE = 20_000n;
 
 /**
- * Kafka, PostgreSQL, payments (embedded relay and settlement) and two ledgers as real
- * processes on fresh databases and topics, six funded accounts, and SQL access to both databases
- * for the checks. `ensureRunning` brings the process set back to one payments and two ledgers.
+ * Kafka (one node, or three), PostgreSQL, payments (embedded relay and settlement) and two
+ * ledgers as real processes on fresh databases and topics, six funded accounts, and SQL access to
+ * both databases for the checks. `ensureRunning` brings the process set back to at least one
+ * payments and two ledgers.
  */
 export class ChaosStack {
   readonly paymentsSql: pg.Pool;
@@ -23,21 +25,29 @@ export class ChaosStack {
     readonly infra: RunningInfra,
     readonly fx: PipelineFixture,
     private readonly history: History,
+    private readonly options: Pick<ChaosOptions, 'guarantee'>,
   ) {
     this.paymentsSql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
     this.ledgerSql = new pg.Pool({ connectionString: fx.ledgerDb.url, max: 2 });
   }
 
-  static async start(history: History): Promise<ChaosStack> {
+  static async start(
+    history: History,
+    options: Pick<ChaosOptions, 'guarantee' | 'brokers'>,
+  ): Promise<ChaosStack> {
     // env {}: the infra the tests use when nothing is configured (local mode on this machine).
-    const infra = await startInfra({ log: (line) => history.event('infra', line), env: {} });
+    const infra = await startInfra({
+      log: (line) => history.event('infra', line),
+      env: {},
+      kafkaNodes: options.brokers,
+    });
     for (const line of infra.summary) history.event('infra', line);
     // The fixture reads where Kafka and PostgreSQL are from the environment, as under jest.
     process.env.KAFKA_BROKERS = infra.kafkaBrokers;
     process.env.DATABASE_URL = infra.databaseUrl;
     try {
       const fx = await PipelineFixture.create('chaos');
-      const stack = new ChaosStack(infra, fx, history);
+      const stack = new ChaosStack(infra, fx, history, options);
       await stack.ensureRunning();
       for (let i = 0; i < ACCOUNT_COUNT; i++) {
         stack.accounts.push(await fx.openAccount(OPENING_BALANCE));
@@ -64,9 +74,14 @@ export class ChaosStack {
     if (!this.runningPayments()) {
       await this.withRetries('payments', () => this.fx.startPayments(paymentsEnv()));
     }
-    while (this.runningLedgers().length < LEDGER_COUNT) {
-      await this.withRetries('ledger', () => this.fx.startLedger());
-    }
+    while (this.runningLedgers().length < LEDGER_COUNT) await this.startLedger();
+  }
+
+  /** One more member of the ledger group (a rebalance), with the run's delivery guarantee. */
+  async startLedger(): Promise<void> {
+    await this.withRetries('ledger', () =>
+      this.fx.startLedger({ DELIVERY_GUARANTEE: this.options.guarantee }),
+    );
   }
 
   async close({ keepDatabases }: { keepDatabases: boolean }): Promise<void> {

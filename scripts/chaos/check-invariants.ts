@@ -1,16 +1,26 @@
 import type { TransferResultV1 } from '#contracts';
 import { EventHeaders } from '#contracts';
-import { readCommitted } from '../../test/support/read-topic.js';
+import { readCommitted, type ReadRecord } from '../../test/support/read-topic.js';
 import { CHAOS_CLIENT, OPENING_BALANCE, type ChaosStack } from './chaos-stack.js';
+import {
+  checkAccountOrder,
+  checkPositions,
+  checkWithKafkaConsumer,
+  readPositions,
+} from './check-kafka.js';
+import { row, type CheckRow } from './check-row.js';
 import type { History } from './history.js';
 
-export interface CheckRow {
-  check: string;
-  /** How many items the check looked at. */
-  count: number;
-  ok: boolean;
-  /** Up to a few items that broke it. */
-  offenders: string[];
+export type { CheckRow } from './check-row.js';
+
+/** What became of each accepted transfer, counted by its results on the results topic. */
+export interface Tally {
+  accepted: number;
+  /** No result: the transfer never settles. */
+  lost: number;
+  /** More than one result. */
+  duplicated: number;
+  exactlyOnce: number;
 }
 
 interface TransferRow {
@@ -19,24 +29,19 @@ interface TransferRow {
   status: string;
 }
 
-const row = (check: string, count: number, offenders: string[]): CheckRow => ({
-  check,
-  count,
-  ok: offenders.length === 0,
-  offenders: offenders.slice(0, 5),
-});
-
 /** Every check, after the drain, with the services still running (reads go to the databases and topics). */
-export async function checkInvariants(stack: ChaosStack, history: History): Promise<CheckRow[]> {
+export async function checkInvariants(
+  stack: ChaosStack,
+  history: History,
+): Promise<{ checks: CheckRow[]; tally: Tally }> {
   const { rows: transfers } = await stack.paymentsSql.query<TransferRow>(
     `select id, idempotency_key as key, status from transfers where client_id = $1`,
     [CHAOS_CLIENT],
   );
-  return [
-    ...checkClientView(history, transfers),
-    ...(await checkLedger(stack, transfers)),
-    ...(await checkTopics(stack, history, transfers)),
-  ];
+  const clientView = checkClientView(history, transfers);
+  const ledger = await checkLedger(stack, transfers);
+  const topics = await checkTopics(stack, history, transfers);
+  return { checks: [...clientView, ...ledger, ...topics.checks], tally: topics.tally };
 }
 
 /** What the clients were told against what payments holds. */
@@ -169,25 +174,36 @@ async function checkLedger(stack: ChaosStack, transfers: TransferRow[]): Promise
   ];
 }
 
-/** The committed content of the requested and results topics (read_committed). */
+/**
+ * The committed content of the requested and results topics (read_committed), the consumer
+ * groups' positions in them, per-account order, and a second opinion from Kafka's own consumer.
+ */
 async function checkTopics(
   stack: ChaosStack,
   history: History,
   transfers: TransferRow[],
-): Promise<CheckRow[]> {
+): Promise<{ checks: CheckRow[]; tally: Tally }> {
   const { kafka, topics } = stack.fx;
-  const results = (await readCommitted(kafka, topics.results)).map(
-    (r) => JSON.parse(r.value) as TransferResultV1,
-  );
+  const positions = await readPositions(stack);
+  const resultRecords = await readCommitted(kafka, topics.results);
+  const results = resultRecords.map((r) => JSON.parse(r.value) as TransferResultV1);
   const requested = await readCommitted(kafka, topics.requested);
+  const eventIdOf = (r: ReadRecord): string => r.headers[EventHeaders.eventId] ?? '?';
   const resultsOf = countBy(results.map((r) => r.transferId));
-  const requestsOf = countBy(requested.map((r) => r.headers[EventHeaders.eventId] ?? '?'));
+  const requestsOf = countBy(requested.map(eventIdOf));
   const resultEventIds = countBy(results.map((r) => r.eventId));
   const typeOf = new Map(results.map((r) => [r.transferId, r.type]));
   const expectedType = (t: TransferRow): string =>
     t.status === 'completed' ? 'TransferSettled' : 'TransferRejected';
   const accepted = new Set([...history.acceptedIdsByKey().values()].flatMap((ids) => [...ids]));
-  return [
+  const resultCounts = [...accepted].map((id) => resultsOf.get(id) ?? 0);
+  const tally: Tally = {
+    accepted: accepted.size,
+    lost: resultCounts.filter((n) => n === 0).length,
+    duplicated: resultCounts.filter((n) => n > 1).length,
+    exactlyOnce: resultCounts.filter((n) => n === 1).length,
+  };
+  const checks = [
     row(
       'exactly one result per stored transfer',
       transfers.length,
@@ -222,7 +238,17 @@ async function checkTopics(
       transfers.length,
       transfers.filter((t) => !requestsOf.has(t.id)).map((t) => t.id),
     ),
+    ...checkPositions(
+      positions,
+      new Map([
+        [topics.results, resultRecords],
+        [topics.requested, requested],
+      ]),
+    ),
+    ...(await checkAccountOrder(stack, requested, eventIdOf)),
+    ...(await checkWithKafkaConsumer(stack, results)),
   ];
+  return { checks, tally };
 }
 
 function countBy(values: string[]): Map<string, number> {

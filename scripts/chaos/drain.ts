@@ -5,6 +5,11 @@ import type { Workload } from './workload.js';
 
 const RESOLVE_TIMEOUT_MS = 60_000;
 const SETTLE_TIMEOUT_MS = 120_000;
+/**
+ * Pending transfers that have not moved for this long are taken as stuck (what at-most-once
+ * loses), so the run goes on to its checks instead of waiting out the whole deadline.
+ */
+const STUCK_AFTER_MS = 30_000;
 
 /**
  * After the faults: retry every request whose outcome is still unknown until payments answers
@@ -21,6 +26,8 @@ export async function drain(
     'drain',
     left === 0 ? 'every request has a definite answer' : `${left} requests still unknown`,
   );
+  let pending = -1;
+  let changedAtMs = Date.now();
   try {
     await waitFor(
       async () => {
@@ -28,11 +35,18 @@ export async function drain(
           `select count(*)::int as n from transfers where client_id = $1 and status = 'pending'`,
           [CHAOS_CLIENT],
         );
-        return rows[0]?.n === 0;
+        const now = rows[0]?.n ?? -1;
+        if (now !== pending) [pending, changedAtMs] = [now, Date.now()];
+        return pending === 0 || Date.now() - changedAtMs >= STUCK_AFTER_MS;
       },
       { description: 'every transfer final', timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 250 },
     );
-    history.event('drain', 'no transfer pending');
+    history.event(
+      'drain',
+      pending === 0
+        ? 'no transfer pending'
+        : `${pending} transfers pending, unchanged for ${STUCK_AFTER_MS / 1000} s`,
+    );
   } catch (error) {
     history.event('drain-timeout', (error as Error).message);
   }

@@ -4,14 +4,17 @@ export type FaultKind =
   | 'ledger-sigkill'
   | 'ledger-sigterm'
   | 'ledger-sigstop'
+  | 'ledger-scale'
   | 'payments-sigkill'
+  | 'payments-sigterm'
   | 'broker-sigterm'
-  | 'broker-sigkill';
+  | 'broker-sigkill'
+  | 'coordinator-sigkill';
 
 export interface PlannedFault {
   kind: FaultKind;
-  /** Which of the running ledgers (ledger faults only). */
-  ledgerIndex: number;
+  /** Which of the running ledgers (ledger faults), or which Kafka node (broker faults). */
+  target: number;
   /** Quiet time before this fault starts. */
   gapMs: number;
 }
@@ -20,28 +23,36 @@ const PROCESS_FAULTS: FaultKind[] = [
   'ledger-sigkill',
   'ledger-sigterm',
   'ledger-sigstop',
+  'ledger-scale',
   'payments-sigkill',
+  'payments-sigterm',
 ];
 const GAP_MS = { min: 2_000, max: 6_000 };
 /** More than a run of any duration gets through; the runner stops starting faults at the end. */
 const PLANNED = 40;
 
 /**
- * The seeded fault schedule: every kind once first, in a shuffled order, then random draws
- * (broker restarts only when the run owns a local Kafka cluster; the SIGKILL of the broker only
- * once, since a single broker's crash takes everything down with it).
+ * The seeded fault schedule: every kind once first, in a shuffled order, then random draws.
+ * Broker faults only when the run owns a local Kafka cluster. With one broker its SIGKILL comes
+ * once (the whole cluster crashes and recovers for a while); with three, any node may be
+ * stopped or killed, one at a time, and `coordinator-sigkill` kills whichever node leads the
+ * relay's transaction coordinator partition.
  */
-export function planFaults(seed: number, brokerFaults: boolean): PlannedFault[] {
+export function planFaults(seed: number, brokers: 0 | 1 | 3): PlannedFault[] {
   const prng = new Prng(seed ^ 0x5eed);
-  const repeatable: FaultKind[] = brokerFaults
-    ? [...PROCESS_FAULTS, 'broker-sigterm']
-    : PROCESS_FAULTS;
-  const first: FaultKind[] = brokerFaults ? [...repeatable, 'broker-sigkill'] : repeatable;
-  const kinds = [...prng.shuffle(first)];
+  const repeatable: FaultKind[] = [...PROCESS_FAULTS];
+  const once: FaultKind[] = [];
+  if (brokers === 1) {
+    repeatable.push('broker-sigterm');
+    once.push('broker-sigkill');
+  } else if (brokers === 3) {
+    repeatable.push('broker-sigterm', 'broker-sigkill', 'coordinator-sigkill');
+  }
+  const kinds = [...prng.shuffle([...repeatable, ...once])];
   while (kinds.length < PLANNED) kinds.push(prng.pick(repeatable));
   return kinds.map((kind) => ({
     kind,
-    ledgerIndex: prng.int(0, 1),
+    target: prng.int(0, 2),
     gapMs: prng.int(GAP_MS.min, GAP_MS.max),
   }));
 }

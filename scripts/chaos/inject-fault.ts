@@ -10,6 +10,10 @@ const LEDGER_SESSION_TIMEOUT_MS = 6_000;
 /** A frozen ledger stays frozen this much longer than its session: the group has moved on. */
 const PAUSE_PAST_SESSION_MS = 4_000;
 const BROKER_DOWN_MS = 2_000;
+/** How long an added ledger runs next to the others before an older one is removed. */
+const SCALE_SETTLE_MS = 5_000;
+/** Kafka's default `transaction.state.log.num.partitions`. */
+const TRANSACTION_STATE_PARTITIONS = 50;
 
 /**
  * Injects one fault and recovers from it: a stopped process is started again, a frozen one
@@ -26,14 +30,21 @@ export async function injectFault(
       await stopProcess(stack, pickLedger(stack, fault), fault.kind === 'ledger-sigkill', history);
       break;
     case 'payments-sigkill':
-      await stopProcess(stack, stack.runningPayments(), true, history);
+    case 'payments-sigterm':
+      await stopProcess(stack, stack.runningPayments(), fault.kind === 'payments-sigkill', history);
+      break;
+    case 'ledger-scale':
+      await scaleLedgers(stack, fault, history);
       break;
     case 'ledger-sigstop':
       await freezeLedger(pickLedger(stack, fault), history);
       break;
     case 'broker-sigterm':
     case 'broker-sigkill':
-      await restartBroker(stack, fault.kind === 'broker-sigkill' ? 'SIGKILL' : 'SIGTERM', history);
+      await restartBroker(stack, fault, history);
+      break;
+    case 'coordinator-sigkill':
+      await restartBroker(stack, fault, history);
       break;
   }
   await stack.ensureRunning();
@@ -41,7 +52,20 @@ export async function injectFault(
 
 function pickLedger(stack: ChaosStack, fault: PlannedFault): ServiceInstance | undefined {
   const ledgers = stack.runningLedgers();
-  return ledgers[fault.ledgerIndex % ledgers.length];
+  return ledgers[fault.target % ledgers.length];
+}
+
+/** Adds a ledger (a rebalance), lets it take partitions, then stops an older one cleanly (another). */
+async function scaleLedgers(
+  stack: ChaosStack,
+  fault: PlannedFault,
+  history: History,
+): Promise<void> {
+  const older = pickLedger(stack, fault);
+  history.event('fault', `ledger added, then ledger pid ${older?.process.pid} removed`);
+  await stack.startLedger();
+  await sleep(SCALE_SETTLE_MS);
+  await stopProcess(stack, older, false, history);
 }
 
 async function stopProcess(
@@ -79,18 +103,55 @@ async function freezeLedger(
   history.event('resumed', `SIGCONT ledger pid ${p.pid}`);
 }
 
+/** Stops one Kafka node (SIGTERM: clean; SIGKILL: crash), starts it again and waits for the cluster. */
 async function restartBroker(
   stack: ChaosStack,
-  signal: 'SIGTERM' | 'SIGKILL',
+  fault: PlannedFault,
   history: History,
 ): Promise<void> {
   const cluster = stack.infra.localKafka;
   if (!cluster) return history.event('fault-skipped', 'no local Kafka cluster to restart');
-  const nodeId = cluster.nodes[0]?.nodeId ?? 1;
-  history.event('fault', `${signal} Kafka broker ${nodeId}`);
+  const signal = fault.kind === 'broker-sigterm' ? 'SIGTERM' : 'SIGKILL';
+  const nodeId =
+    fault.kind === 'coordinator-sigkill'
+      ? await transactionCoordinatorNode(stack)
+      : (cluster.nodes[fault.target % cluster.nodes.length]?.nodeId ?? 1);
+  const role = fault.kind === 'coordinator-sigkill' ? ' (the relay transaction coordinator)' : '';
+  history.event('fault', `${signal} Kafka node ${nodeId}${role}`);
   await cluster.stopNode(nodeId, signal);
   await sleep(BROKER_DOWN_MS);
   cluster.startNode(nodeId);
   await waitForKafkaReady(cluster.brokers, cluster.nodes.length);
   history.event('restarted', `Kafka broker ${nodeId} ready`);
+}
+
+/**
+ * The node leading the `__transaction_state` partition that holds the relay's transactional id:
+ * Kafka places an id at abs(javaHashCode(id)) % partitions (TransactionStateManager.partitionFor).
+ */
+async function transactionCoordinatorNode(stack: ChaosStack): Promise<number> {
+  const partition =
+    javaAbs(javaHashCode(stack.fx.relayTransactionalId)) % TRANSACTION_STATE_PARTITIONS;
+  const admin = stack.fx.kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['__transaction_state'] });
+    const leader = topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader;
+    if (leader === undefined || leader < 0)
+      throw new Error(`no leader for __transaction_state[${partition}]`);
+    return leader;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function javaHashCode(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+/** Kafka's Utils.abs: Integer.MIN_VALUE maps to 0. */
+function javaAbs(n: number): number {
+  return n === -(2 ** 31) ? 0 : Math.abs(n);
 }

@@ -2,16 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/infra/repo-root.js';
 import type { ChaosStack } from './chaos-stack.js';
-import type { CheckRow } from './check-invariants.js';
+import type { ChaosOptions } from './chaos-options.js';
+import type { CheckRow, Tally } from './check-invariants.js';
 import type { PlannedFault } from './fault-schedule.js';
 import type { History } from './history.js';
 
-export interface RunRecord {
-  seed: number;
-  durationS: number;
+export interface RunRecord extends ChaosOptions {
   /** The faults injected, in order (the rest of the planned schedule was not reached). */
   faults: Array<PlannedFault & { atMs: number }>;
   checks: CheckRow[];
+  tally: Tally;
   elapsedMs: number;
 }
 
@@ -33,7 +33,8 @@ export function printChecks(rows: CheckRow[]): void {
 export function writeRun(record: RunRecord, history: History, stack: ChaosStack): string {
   const dir = join(repoRoot(), '.chaos');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `run-${record.seed}.json`);
+  const name = `run-${record.seed}${record.guarantee === 'exactly-once' ? '' : `-${record.guarantee}`}`;
+  const file = join(dir, `${name}.json`);
   const databases = { payments: stack.fx.paymentsDb.name, ledger: stack.fx.ledgerDb.name };
   const json = {
     ...record,
@@ -46,8 +47,8 @@ export function writeRun(record: RunRecord, history: History, stack: ChaosStack)
   const logs = [...stack.fx.payments, ...stack.fx.ledgers].map(
     ({ process: p, url }) => `===== ${p.name} pid ${p.pid} ${url}\n${p.log}`,
   );
-  writeFileSync(join(dir, `run-${record.seed}.logs.txt`), logs.join('\n'));
+  writeFileSync(join(dir, `${name}.logs.txt`), logs.join('\n'));
   if (!record.checks.every((c) => c.ok))
-    stack.infra.localKafka?.saveLogs(join(dir, `run-${record.seed}-kafka`));
+    stack.infra.localKafka?.saveLogs(join(dir, `${name}-kafka`));
   return file;
 }

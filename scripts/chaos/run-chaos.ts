@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChaosStack } from './chaos-stack.js';
 import type { ChaosOptions } from './chaos-options.js';
-import { checkInvariants } from './check-invariants.js';
+import { checkInvariants, type CheckRow, type Tally } from './check-invariants.js';
 import { drain } from './drain.js';
 import { planFaults, type PlannedFault } from './fault-schedule.js';
 import { History } from './history.js';
@@ -9,12 +9,21 @@ import { injectFault } from './inject-fault.js';
 import { printChecks, writeRun, type RunRecord } from './report.js';
 import { Workload } from './workload.js';
 
-/** One chaos run: start, load and faults for the duration, drain, check, report. True when every check holds. */
-export async function runChaos({ seed, durationS }: ChaosOptions): Promise<boolean> {
+export interface ChaosOutcome {
+  /** Every check held. */
+  ok: boolean;
+  checks: CheckRow[];
+  tally: Tally;
+  faults: number;
+}
+
+/** One chaos run: start, load and faults for the duration, drain, check, report. */
+export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
+  const { seed, durationS, guarantee, brokers } = options;
   const started = Date.now();
   const history = new History();
-  history.event('run', `seed ${seed}, duration ${durationS} s`);
-  const stack = await ChaosStack.start(history);
+  history.event('run', `seed ${seed}, ${durationS} s, ${guarantee}, ${brokers} Kafka node(s)`);
+  const stack = await ChaosStack.start(history, options);
   const interrupted = (): void => {
     void stack.close({ keepDatabases: false }).finally(() => process.exit(130));
   };
@@ -25,7 +34,7 @@ export async function runChaos({ seed, durationS }: ChaosOptions): Promise<boole
     const clients = workload.run();
     const faults = await runSchedule(
       stack,
-      planFaults(seed, Boolean(stack.infra.localKafka)),
+      planFaults(seed, stack.infra.localKafka ? brokers : 0),
       durationS * 1000,
       history,
     );
@@ -34,20 +43,26 @@ export async function runChaos({ seed, durationS }: ChaosOptions): Promise<boole
     history.event('load', `stopped after ${history.operations.length} operations`);
     await stack.ensureRunning();
     await drain(stack, workload, history);
-    const checks = await checkInvariants(stack, history);
+    const { checks, tally } = await checkInvariants(stack, history);
     printChecks(checks);
     allOk = checks.every((c) => c.ok);
-    const record: RunRecord = { seed, durationS, faults, checks, elapsedMs: Date.now() - started };
+    const record: RunRecord = {
+      ...options,
+      faults,
+      checks,
+      tally,
+      elapsedMs: Date.now() - started,
+    };
     console.log(
       `\n[chaos] seed ${seed}; ${faults.length} faults; history in ${writeRun(record, history, stack)}`,
     );
-    return allOk;
+    return { ok: allOk, checks, tally, faults: faults.length };
   } finally {
     process.off('SIGINT', interrupted);
     // A failed run keeps its databases for a look (their names are in the run file).
     await stack.close({ keepDatabases: !allOk });
     console.log(
-      `[chaos] ${allOk ? 'all checks hold' : 'FAILED'} (seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `[chaos] ${allOk ? 'all checks hold' : 'FAILED'} (seed ${seed}, ${guarantee}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
 }

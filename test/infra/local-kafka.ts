@@ -272,6 +272,26 @@ export class LocalKafkaCluster {
     if (!process.env.EOS_KEEP_KAFKA_DATA) rmSync(this.rootDir, { recursive: true, force: true });
   }
 
+  /**
+   * Runs one of Kafka's own command-line tools (a class from the same jars, e.g.
+   * `org.apache.kafka.tools.consumer.ConsoleConsumer`) and returns what it printed: an
+   * independent client to check what kafkajs reads.
+   */
+  async runTool(className: string, args: string[]): Promise<string> {
+    const { stdout } = await run(
+      'java',
+      [
+        `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka/log4j2.yaml')}`,
+        '-cp',
+        `${this.libDir}/*`,
+        className,
+        ...args,
+      ],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    return stdout;
+  }
+
   /** Copies the logs somewhere that outlives `stop()` (for failed runs). */
   saveLogs(toDir: string): void {
     mkdirSync(toDir, { recursive: true });

@@ -23,7 +23,12 @@ export interface RunningInfra {
  * See select-infra.ts for the order in which sources are tried.
  */
 export async function startInfra(
-  options: { log?: (line: string) => void; env?: Record<string, string | undefined> } = {},
+  options: {
+    log?: (line: string) => void;
+    env?: Record<string, string | undefined>;
+    /** Nodes of a local Kafka cluster (default 1); the chaos runner's 3-broker mode asks for 3. */
+    kafkaNodes?: number;
+  } = {},
 ): Promise<RunningInfra> {
   const log = options.log ?? (() => undefined);
   const env = options.env ?? process.env;
@@ -38,7 +43,7 @@ export async function startInfra(
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const kafka = await startKafka(choice.kafka, versions.kafka, log);
+    const kafka = await startKafka(choice.kafka, versions.kafka, log, options.kafkaNodes ?? 1);
     stops.push(kafka.stop);
     const postgres = await startPostgres(choice.postgres, versions.postgres);
     stops.push(postgres.stop);
@@ -66,6 +71,7 @@ async function startKafka(
   source: InfraSource,
   pinned: string,
   log: (line: string) => void,
+  nodes: number,
 ): Promise<Started & { version: string; cluster?: LocalKafkaCluster }> {
   const nothing = async (): Promise<void> => undefined;
   switch (source.kind) {
@@ -86,14 +92,14 @@ async function startKafka(
       };
     }
     case 'local': {
-      const cluster = await LocalKafkaCluster.start({ version: pinned, log });
+      const cluster = await LocalKafkaCluster.start({ version: pinned, log, size: nodes });
       const version = cluster.reportedVersion() ?? 'unknown';
       const address = cluster.brokers.join(',');
       return {
         address,
         version,
         cluster,
-        summary: `Kafka ${version}: local KRaft broker (Maven Central jars) at ${address}, pid ${cluster.nodes[0]?.process?.pid}`,
+        summary: `Kafka ${version}: local KRaft ${nodes === 1 ? 'broker' : `cluster of ${nodes} nodes`} (Maven Central jars) at ${address}, pid ${cluster.nodes.map((n) => n.process?.pid).join(',')}`,
         stop: () => cluster.stop(),
       };
     }
