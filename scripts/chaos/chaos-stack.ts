@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ChaosOptions } from './chaos-options.js';
+import { LocalPostgres } from './local-postgres.js';
 import { startInfra, type RunningInfra } from '../../test/infra/start-infra.js';
 import { PipelineFixture, type ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { History } from './history.js';
@@ -11,10 +12,10 @@ const ACCOUNT_COUNT = 6;
 export const OPENING_BALANCE = 20_000n;
 
 /**
- * Kafka (one node, or three), PostgreSQL, payments (embedded relay and settlement) and two
- * ledgers as real processes on fresh databases and topics, six funded accounts, and SQL access to
- * both databases for the checks. `ensureRunning` brings the process set back to at least one
- * payments and two ledgers.
+ * Kafka (one node, or three), PostgreSQL (the run's own where possible), payments (API and
+ * settlement), the outbox relay as its own process, and two ledgers, as real processes on fresh
+ * databases and topics; six funded accounts; SQL access to both databases for the checks.
+ * `ensureRunning` brings the process set back to at least one payments, one relay and two ledgers.
  */
 export class ChaosStack {
   readonly paymentsSql: pg.Pool;
@@ -26,20 +27,28 @@ export class ChaosStack {
     readonly fx: PipelineFixture,
     private readonly history: History,
     private readonly options: Pick<ChaosOptions, 'guarantee'>,
+    /** The run's own PostgreSQL server, when the machine has the binaries (it can be restarted). */
+    readonly postgres: LocalPostgres | undefined,
   ) {
-    this.paymentsSql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
-    this.ledgerSql = new pg.Pool({ connectionString: fx.ledgerDb.url, max: 2 });
+    this.paymentsSql = checkPool(fx.paymentsDb.url, history);
+    this.ledgerSql = checkPool(fx.ledgerDb.url, history);
   }
 
   static async start(
     history: History,
     options: Pick<ChaosOptions, 'guarantee' | 'brokers'>,
   ): Promise<ChaosStack> {
-    // env {}: the infra the tests use when nothing is configured (local mode on this machine).
+    const binaries = LocalPostgres.binaries();
+    const postgres = binaries ? await LocalPostgres.start(binaries) : undefined;
+    if (postgres) history.event('infra', `PostgreSQL of the run's own at ${postgres.url}`);
+    // Otherwise the infra the tests use when nothing is configured (local mode on this machine).
     const infra = await startInfra({
       log: (line) => history.event('infra', line),
-      env: {},
+      env: postgres ? { DATABASE_URL: postgres.url } : {},
       kafkaNodes: options.brokers,
+    }).catch(async (error: unknown) => {
+      await postgres?.stop();
+      throw error;
     });
     for (const line of infra.summary) history.event('infra', line);
     // The fixture reads where Kafka and PostgreSQL are from the environment, as under jest.
@@ -47,7 +56,7 @@ export class ChaosStack {
     process.env.DATABASE_URL = infra.databaseUrl;
     try {
       const fx = await PipelineFixture.create('chaos');
-      const stack = new ChaosStack(infra, fx, history, options);
+      const stack = new ChaosStack(infra, fx, history, options, postgres);
       await stack.ensureRunning();
       for (let i = 0; i < ACCOUNT_COUNT; i++) {
         stack.accounts.push(await fx.openAccount(OPENING_BALANCE));
@@ -56,12 +65,17 @@ export class ChaosStack {
       return stack;
     } catch (error) {
       await infra.stop();
+      await postgres?.stop();
       throw error;
     }
   }
 
   runningPayments(): ServiceInstance | undefined {
     return this.fx.payments.findLast((i) => i.process.running);
+  }
+
+  runningRelay(): ServiceInstance | undefined {
+    return this.fx.relays.findLast((i) => i.process.running);
   }
 
   runningLedgers(): ServiceInstance[] {
@@ -72,7 +86,12 @@ export class ChaosStack {
   async ensureRunning(): Promise<void> {
     this.recordUnexpectedExits();
     if (!this.runningPayments()) {
-      await this.withRetries('payments', () => this.fx.startPayments(paymentsEnv()));
+      await this.withRetries('payments', () =>
+        this.fx.startPayments({ ...paymentsEnv(), RELAY_MODE: 'off' }),
+      );
+    }
+    if (!this.runningRelay()) {
+      await this.withRetries('relay', () => this.fx.startRelay(paymentsEnv()));
     }
     while (this.runningLedgers().length < LEDGER_COUNT) await this.startLedger();
   }
@@ -85,13 +104,20 @@ export class ChaosStack {
   }
 
   async close({ keepDatabases }: { keepDatabases: boolean }): Promise<void> {
-    const instances = [...this.fx.payments, ...this.fx.ledgers];
+    const instances = this.instances();
     // A frozen process would ignore SIGTERM until resumed.
     for (const i of instances) i.process.kill('SIGCONT');
     await Promise.all(instances.map((i) => i.process.stop()));
     await Promise.all([this.paymentsSql.end(), this.ledgerSql.end()]);
     if (!keepDatabases) await Promise.all([this.fx.paymentsDb.drop(), this.fx.ledgerDb.drop()]);
     await this.infra.stop();
+    const dataDir = await this.postgres?.stop({ keepData: keepDatabases });
+    if (dataDir && keepDatabases) console.log(`[chaos] PostgreSQL data kept in ${dataDir}`);
+  }
+
+  /** Every service process started so far, running or not. */
+  instances(): ServiceInstance[] {
+    return [...this.fx.payments, ...this.fx.relays, ...this.fx.ledgers];
   }
 
   private readonly expectedExits = new Set<number>();
@@ -103,7 +129,7 @@ export class ChaosStack {
   }
 
   private recordUnexpectedExits(): void {
-    for (const { process: p, url } of [...this.fx.payments, ...this.fx.ledgers]) {
+    for (const { process: p, url } of this.instances()) {
       const pid = p.pid ?? 0;
       if (p.running || this.expectedExits.has(pid) || this.reportedExits.has(pid)) continue;
       this.reportedExits.add(pid);
@@ -125,6 +151,13 @@ export class ChaosStack {
       }
     }
   }
+}
+
+/** A small pool for the checks; a PostgreSQL restart breaks its idle connections, which is expected. */
+function checkPool(url: string, history: History): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', (error) => history.event('check-pool', `connection lost: ${error.message}`));
+  return pool;
 }
 
 function paymentsEnv(): Record<string, string> {

@@ -7,9 +7,13 @@ export type FaultKind =
   | 'ledger-scale'
   | 'payments-sigkill'
   | 'payments-sigterm'
+  | 'relay-sigkill'
+  | 'relay-sigterm'
   | 'broker-sigterm'
   | 'broker-sigkill'
-  | 'coordinator-sigkill';
+  | 'coordinator-sigkill'
+  | 'postgres-restart'
+  | 'postgres-crash';
 
 export interface PlannedFault {
   kind: FaultKind;
@@ -26,6 +30,8 @@ const PROCESS_FAULTS: FaultKind[] = [
   'ledger-scale',
   'payments-sigkill',
   'payments-sigterm',
+  'relay-sigkill',
+  'relay-sigterm',
 ];
 const GAP_MS = { min: 2_000, max: 6_000 };
 /** More than a run of any duration gets through; the runner stops starting faults at the end. */
@@ -36,11 +42,16 @@ const PLANNED = 40;
  * Broker faults only when the run owns a local Kafka cluster. With one broker its SIGKILL comes
  * once (the whole cluster crashes and recovers for a while); with three, any node may be
  * stopped or killed, one at a time, and `coordinator-sigkill` kills whichever node leads the
- * relay's transaction coordinator partition.
+ * relay's transaction coordinator partition. PostgreSQL faults only when the run has a server of
+ * its own: a clean restart, and a crash (immediate shutdown, recovered from the WAL).
  */
-export function planFaults(seed: number, brokers: 0 | 1 | 3): PlannedFault[] {
+export function planFaults(
+  seed: number,
+  { brokers, postgres }: { brokers: 0 | 1 | 3; postgres: boolean },
+): PlannedFault[] {
   const prng = new Prng(seed ^ 0x5eed);
   const repeatable: FaultKind[] = [...PROCESS_FAULTS];
+  if (postgres) repeatable.push('postgres-restart', 'postgres-crash');
   const once: FaultKind[] = [];
   if (brokers === 1) {
     repeatable.push('broker-sigterm');

@@ -10,6 +10,7 @@ const LEDGER_SESSION_TIMEOUT_MS = 6_000;
 /** A frozen ledger stays frozen this much longer than its session: the group has moved on. */
 const PAUSE_PAST_SESSION_MS = 4_000;
 const BROKER_DOWN_MS = 2_000;
+const POSTGRES_DOWN_MS = 2_000;
 /** How long an added ledger runs next to the others before an older one is removed. */
 const SCALE_SETTLE_MS = 5_000;
 /** Kafka's default `transaction.state.log.num.partitions`. */
@@ -33,6 +34,10 @@ export async function injectFault(
     case 'payments-sigterm':
       await stopProcess(stack, stack.runningPayments(), fault.kind === 'payments-sigkill', history);
       break;
+    case 'relay-sigkill':
+    case 'relay-sigterm':
+      await stopProcess(stack, stack.runningRelay(), fault.kind === 'relay-sigkill', history);
+      break;
     case 'ledger-scale':
       await scaleLedgers(stack, fault, history);
       break;
@@ -45,6 +50,10 @@ export async function injectFault(
       break;
     case 'coordinator-sigkill':
       await restartBroker(stack, fault, history);
+      break;
+    case 'postgres-restart':
+    case 'postgres-crash':
+      await restartPostgres(stack, fault.kind === 'postgres-crash' ? 'immediate' : 'fast', history);
       break;
   }
   await stack.ensureRunning();
@@ -101,6 +110,18 @@ async function freezeLedger(
   await sleep(LEDGER_SESSION_TIMEOUT_MS + PAUSE_PAST_SESSION_MS);
   p.kill('SIGCONT');
   history.event('resumed', `SIGCONT ledger pid ${p.pid}`);
+}
+
+/** Restarts the run's own PostgreSQL: `fast` is a clean shutdown, `immediate` a crash. */
+async function restartPostgres(
+  stack: ChaosStack,
+  mode: 'fast' | 'immediate',
+  history: History,
+): Promise<void> {
+  if (!stack.postgres) return history.event('fault-skipped', 'no PostgreSQL of the run to restart');
+  history.event('fault', `PostgreSQL ${mode === 'fast' ? 'restart' : 'crash (immediate stop)'}`);
+  await stack.postgres.restart(mode, POSTGRES_DOWN_MS);
+  history.event('restarted', 'PostgreSQL accepting connections');
 }
 
 /** Stops one Kafka node (SIGTERM: clean; SIGKILL: crash), starts it again and waits for the cluster. */

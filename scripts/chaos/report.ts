@@ -44,9 +44,9 @@ export function writeRun(record: RunRecord, history: History, stack: ChaosStack)
     operations: history.operations,
   };
   writeFileSync(file, `${JSON.stringify(json, null, 1)}\n`);
-  const logs = [...stack.fx.payments, ...stack.fx.ledgers].map(
-    ({ process: p, url }) => `===== ${p.name} pid ${p.pid} ${url}\n${p.log}`,
-  );
+  const logs = stack
+    .instances()
+    .map(({ process: p, url }) => `===== ${p.name} pid ${p.pid} ${url}\n${p.log}`);
   writeFileSync(join(dir, `${name}.logs.txt`), logs.join('\n'));
   if (!record.checks.every((c) => c.ok))
     stack.infra.localKafka?.saveLogs(join(dir, `${name}-kafka`));

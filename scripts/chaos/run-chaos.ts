@@ -34,7 +34,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     const clients = workload.run();
     const faults = await runSchedule(
       stack,
-      planFaults(seed, stack.infra.localKafka ? brokers : 0),
+      planFaults(seed, {
+        brokers: stack.infra.localKafka ? brokers : 0,
+        postgres: Boolean(stack.postgres),
+      }),
       durationS * 1000,
       history,
     );

@@ -138,7 +138,24 @@ export class LocalKafkaCluster {
     this.nodes = nodes;
   }
 
+  /**
+   * Starts the cluster, once more on fresh ports if the first start does not become ready: a
+   * free port can be taken by another process between choosing it and the JVM binding it.
+   */
   static async start(options: {
+    version: string;
+    size?: number;
+    log?: (line: string) => void;
+  }): Promise<LocalKafkaCluster> {
+    try {
+      return await LocalKafkaCluster.startOnce(options);
+    } catch (error) {
+      options.log?.(`local Kafka did not start (${String(error)}); trying once more`);
+      return LocalKafkaCluster.startOnce(options);
+    }
+  }
+
+  private static async startOnce(options: {
     version: string;
     size?: number;
     log?: (line: string) => void;
@@ -166,10 +183,10 @@ export class LocalKafkaCluster {
       for (const node of nodes) cluster.startNode(node.nodeId);
       await waitForKafkaReady(cluster.brokers, size);
     } catch (error) {
+      // The logs go with the data folder: keep their last lines in the error.
+      const tails = nodes.map((n) => `node ${n.nodeId}: ${lastLines(n.logFile, 3)}`).join('\n');
       await cluster.stop();
-      throw new Error(`local Kafka did not start; broker log: ${nodes[0]?.logFile}`, {
-        cause: error,
-      });
+      throw new Error(`local Kafka did not start; last log lines:\n${tails}`, { cause: error });
     }
     return cluster;
   }
@@ -298,4 +315,9 @@ export class LocalKafkaCluster {
     for (const n of this.nodes)
       if (existsSync(n.logFile)) cpSync(n.logFile, join(toDir, `kafka-node-${n.nodeId}.log`));
   }
+}
+
+function lastLines(file: string, count: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join(' | ');
 }

@@ -47,6 +47,7 @@ export class PipelineFixture {
   readonly posted: string[] = [];
   readonly payments: ServiceInstance[] = [];
   readonly ledgers: ServiceInstance[] = [];
+  readonly relays: ServiceInstance[] = [];
 
   private constructor(
     readonly paymentsDb: TestDatabase,
@@ -71,8 +72,29 @@ export class PipelineFixture {
 
   /** Starts the payments API with its relay and settlement, and waits until it serves HTTP. */
   async startPayments(env: Record<string, string> = {}): Promise<ServiceInstance> {
+    return this.startPaymentsProcess('payments', 'apps/payments/src/main.js', this.payments, env);
+  }
+
+  /**
+   * Starts the outbox relay as its own process (`relay.main.js`), as docker compose runs it; the
+   * payments instances then run with `RELAY_MODE: 'off'`.
+   */
+  async startRelay(env: Record<string, string> = {}): Promise<ServiceInstance> {
+    return this.startPaymentsProcess('relay', 'apps/payments/src/relay.main.js', this.relays, {
+      RELAY_MODE: 'standalone',
+      SETTLEMENT_ENABLED: 'false',
+      ...env,
+    });
+  }
+
+  private async startPaymentsProcess(
+    name: string,
+    script: string,
+    instances: ServiceInstance[],
+    env: Record<string, string>,
+  ): Promise<ServiceInstance> {
     const port = await freePort();
-    const service = ChildService.start('payments', 'apps/payments/src/main.js', {
+    const service = ChildService.start(name, script, {
       PORT: String(port),
       DATABASE_URL: this.paymentsDb.url,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
@@ -92,7 +114,7 @@ export class PipelineFixture {
       ...env,
     });
     const instance = { process: service, url: `http://127.0.0.1:${port}` };
-    this.payments.push(instance);
+    instances.push(instance);
     await serving(instance, '/health/live', 200);
     return instance;
   }
@@ -226,7 +248,7 @@ export class PipelineFixture {
 
   /** The last lines each process wrote, for failure messages. */
   logTails(lines = 20): string {
-    return [...this.payments, ...this.ledgers]
+    return [...this.payments, ...this.relays, ...this.ledgers]
       .map(
         (i) =>
           `--- ${i.process.name} ${i.url}\n${i.process.log.split('\n').slice(-lines).join('\n')}`,
@@ -235,7 +257,8 @@ export class PipelineFixture {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.payments, ...this.ledgers].map((i) => i.process.stop()));
+    const instances = [...this.payments, ...this.relays, ...this.ledgers];
+    await Promise.all(instances.map((i) => i.process.stop()));
     await Promise.all([this.paymentsDb.drop(), this.ledgerDb.drop()]);
   }
 
