@@ -5,6 +5,7 @@ export type FaultKind =
   | 'ledger-sigterm'
   | 'ledger-sigstop'
   | 'ledger-scale'
+  | 'ledger-backlog-sigkill'
   | 'payments-sigkill'
   | 'payments-sigterm'
   | 'relay-sigkill'
@@ -28,6 +29,7 @@ const PROCESS_FAULTS: FaultKind[] = [
   'ledger-sigterm',
   'ledger-sigstop',
   'ledger-scale',
+  'ledger-backlog-sigkill',
   'payments-sigkill',
   'payments-sigterm',
   'relay-sigkill',
@@ -38,7 +40,9 @@ const GAP_MS = { min: 2_000, max: 6_000 };
 const PLANNED = 40;
 
 /**
- * The seeded fault schedule: every kind once first, in a shuffled order, then random draws.
+ * The seeded fault schedule: a ledger killed in the middle of a backlog first (the fault that
+ * most surely lands inside a batch, so a short run shows what each delivery guarantee does with
+ * it), then every kind once in a shuffled order, then random draws.
  * Broker faults only when the run owns a local Kafka cluster. With one broker its SIGKILL comes
  * once (the whole cluster crashes and recovers for a while); with three, any node may be
  * stopped or killed, one at a time, and `coordinator-sigkill` kills whichever node leads the
@@ -59,7 +63,7 @@ export function planFaults(
   } else if (brokers === 3) {
     repeatable.push('broker-sigterm', 'broker-sigkill', 'coordinator-sigkill');
   }
-  const kinds = [...prng.shuffle([...repeatable, ...once])];
+  const kinds: FaultKind[] = ['ledger-backlog-sigkill', ...prng.shuffle([...repeatable, ...once])];
   while (kinds.length < PLANNED) kinds.push(prng.pick(repeatable));
   return kinds.map((kind) => ({
     kind,

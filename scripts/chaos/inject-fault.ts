@@ -11,6 +11,10 @@ const LEDGER_SESSION_TIMEOUT_MS = 6_000;
 const PAUSE_PAST_SESSION_MS = 4_000;
 const BROKER_DOWN_MS = 2_000;
 const POSTGRES_DOWN_MS = 2_000;
+/** Frozen for less than LEDGER_SESSION_TIMEOUT_MS, so the group keeps its assignment. */
+const BACKLOG_MS = 3_000;
+/** After the resume: long enough to be inside the first large batch, too short to finish it. */
+const KILL_AFTER_RESUME_MS = 200;
 /** How long an added ledger runs next to the others before an older one is removed. */
 const SCALE_SETTLE_MS = 5_000;
 /** Kafka's default `transaction.state.log.num.partitions`. */
@@ -38,6 +42,9 @@ export async function injectFault(
     case 'relay-sigterm':
       await stopProcess(stack, stack.runningRelay(), fault.kind === 'relay-sigkill', history);
       break;
+    case 'ledger-backlog-sigkill':
+      await killMidBacklog(stack, fault, history);
+      break;
     case 'ledger-scale':
       await scaleLedgers(stack, fault, history);
       break;
@@ -62,6 +69,26 @@ export async function injectFault(
 function pickLedger(stack: ChaosStack, fault: PlannedFault): ServiceInstance | undefined {
   const ledgers = stack.runningLedgers();
   return ledgers[fault.target % ledgers.length];
+}
+
+/**
+ * Freezes every ledger for less than a session (no rebalance) while the clients go on, so a
+ * backlog builds up; resumes them, and kills one while it works through its first large batch.
+ */
+async function killMidBacklog(
+  stack: ChaosStack,
+  fault: PlannedFault,
+  history: History,
+): Promise<void> {
+  const ledgers = stack.runningLedgers();
+  const victim = pickLedger(stack, fault);
+  if (!victim) return history.event('fault-skipped', 'no ledger running');
+  history.event('fault', `SIGSTOP every ledger for ${BACKLOG_MS} ms, then SIGKILL one mid-batch`);
+  for (const l of ledgers) l.process.kill('SIGSTOP');
+  await sleep(BACKLOG_MS);
+  for (const l of ledgers) l.process.kill('SIGCONT');
+  await sleep(KILL_AFTER_RESUME_MS);
+  await stopProcess(stack, victim, true, history);
 }
 
 /** Adds a ledger (a rebalance), lets it take partitions, then stops an older one cleanly (another). */

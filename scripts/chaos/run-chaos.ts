@@ -62,8 +62,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     return { ok: allOk, checks, tally, faults: faults.length };
   } finally {
     process.off('SIGINT', interrupted);
-    // A failed run keeps its databases for a look (their names are in the run file).
-    await stack.close({ keepDatabases: !allOk });
+    // A failed exactly-once run keeps its databases for a look (their names are in the run file);
+    // the lab's weaker guarantees are expected to fail.
+    await stack.close({ keepDatabases: !allOk && guarantee === 'exactly-once' });
     console.log(
       `[chaos] ${allOk ? 'all checks hold' : 'FAILED'} (seed ${seed}, ${guarantee}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
