@@ -4,12 +4,13 @@ import { countByTransfer, LedgerFixture } from '../ledger/ledger-fixture.js';
 
 const transferCount = 40;
 /**
- * The same fault for every guarantee: SIGKILL right after the database commit of the 3rd transfer
- * handled. All transfers are produced in one Kafka transaction, so the first batch of a partition
- * holds at least 10 records and the crash lands in its middle: two records of that batch handled
- * before it, the rest after.
+ * The same fault for every guarantee: SIGKILL right after the 3rd transfer's result was handed to
+ * Kafka (sent, or queued for the batch's transaction). All transfers are produced in one Kafka
+ * transaction, so the first batch of a partition holds at least 10 records and the crash lands in
+ * its middle: the whole batch is posted in the database, two results went out before the third,
+ * the rest did not.
  */
-const crashAt = 'ledger.after-db-commit:3';
+const crashAt = 'eos.after-record:3';
 
 interface Outcome {
   guarantee: DeliveryGuarantee;

@@ -14,20 +14,51 @@ export async function applyTransfer(
   event: TransferRequestedV1,
   now = new Date(),
 ): Promise<TransferResultV1> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx.query<unknown[]>(
-      `insert into inbox (event_id) values ($1) on conflict do nothing returning event_id`,
-      [event.eventId],
-    );
-    if (inserted.length === 0) return storedResult(tx, event.eventId);
+  const [result] = await applyTransfers(db, [event], now);
+  if (!result) throw new Error(`no result for event ${event.eventId}`);
+  return result;
+}
 
-    const result = await post(tx, event, now);
-    await tx.query(`update inbox set result = $2 where event_id = $1`, [
-      event.eventId,
-      JSON.stringify(result),
-    ]);
-    return result;
+/**
+ * `applyTransfer` for several transfers in one database transaction (one commit for a whole
+ * Kafka batch), in their order. Every account they touch is locked first, in id order, so two
+ * batches sharing accounts wait for each other instead of deadlocking. All or nothing: if one
+ * fails, none is kept.
+ */
+export async function applyTransfers(
+  db: DataSource,
+  events: TransferRequestedV1[],
+  now = new Date(),
+): Promise<TransferResultV1[]> {
+  return db.transaction(async (tx) => {
+    if (events.length > 1) {
+      await lockAccounts(tx, [
+        ...new Set(events.flatMap((e) => [e.debitAccountId, e.creditAccountId])),
+      ]);
+    }
+    const results: TransferResultV1[] = [];
+    for (const event of events) results.push(await applyOnce(tx, event, now));
+    return results;
   });
+}
+
+async function applyOnce(
+  tx: EntityManager,
+  event: TransferRequestedV1,
+  now: Date,
+): Promise<TransferResultV1> {
+  const inserted = await tx.query<unknown[]>(
+    `insert into inbox (event_id) values ($1) on conflict do nothing returning event_id`,
+    [event.eventId],
+  );
+  if (inserted.length === 0) return storedResult(tx, event.eventId);
+
+  const result = await post(tx, event, now);
+  await tx.query(`update inbox set result = $2 where event_id = $1`, [
+    event.eventId,
+    JSON.stringify(result),
+  ]);
+  return result;
 }
 
 async function post(

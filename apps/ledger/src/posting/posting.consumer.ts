@@ -20,7 +20,7 @@ import {
 import { runWithLogContext, traceIdOf } from '#logging';
 import { ledgerConfig } from '../config/ledger.config.js';
 import { ledgerTransfers, postingObserver } from '../metrics/ledger-metrics.js';
-import { applyTransfer } from './apply-transfer.js';
+import { applyTransfer, applyTransfers } from './apply-transfer.js';
 import { decodeTransferRequested } from './decode-transfer-requested.js';
 
 /**
@@ -61,6 +61,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       guarantee: posting.guarantee,
       logger: this.logger,
       handler: (record) => this.handle(record),
+      batchHandler: (records) => this.handleBatch(records),
       observer: postingObserver,
     });
     if (posting.guarantee !== 'exactly-once')
@@ -75,23 +76,43 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async handle(record: InputRecord): Promise<OutputRecord[]> {
-    const context = {
-      transferId: record.headers[EventHeaders.eventId] ?? undefined,
-      traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
-    };
-    return runWithLogContext(context, async () => {
+    return runWithLogContext(logContext(record), async () => {
       const event = decodeTransferRequested(record.value);
       const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
-      crashPoint('ledger.after-db-commit');
-      const [outcome, reason] =
-        result.type === 'TransferSettled' ? ['settled', ''] : ['rejected', result.reason];
-      // Counted per application: a redelivered record after a crash counts again here, although
-      // the inbox posts it once (the database is the record of what was posted).
-      ledgerTransfers.inc({ outcome, reason });
-      this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
-      return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+      return this.answer(record, result);
     });
   }
+
+  /** A whole batch in one database transaction; any failure, and the processor goes one by one. */
+  private async handleBatch(records: InputRecord[]): Promise<OutputRecord[][]> {
+    const events = records.map((r) => decodeTransferRequested(r.value));
+    const results = await applyTransfers(this.db, events).catch(rethrowDependencyErrors);
+    return records.map((record, i) => {
+      const result = results[i];
+      if (!result)
+        throw new Error(`no result for ${record.topic}[${record.partition}:${record.offset}]`);
+      return runWithLogContext(logContext(record), () => this.answer(record, result));
+    });
+  }
+
+  /** The result record for one applied transfer, after its database commit. */
+  private answer(record: InputRecord, result: TransferResultV1): OutputRecord[] {
+    crashPoint('ledger.after-db-commit');
+    const [outcome, reason] =
+      result.type === 'TransferSettled' ? ['settled', ''] : ['rejected', result.reason];
+    // Counted per application: a redelivered record after a crash counts again here, although
+    // the inbox posts it once (the database is the record of what was posted).
+    ledgerTransfers.inc({ outcome, reason });
+    this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
+    return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+  }
+}
+
+function logContext(record: InputRecord): { transferId?: string; traceId?: string } {
+  return {
+    transferId: record.headers[EventHeaders.eventId] ?? undefined,
+    traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
+  };
 }
 
 function toResultRecord(

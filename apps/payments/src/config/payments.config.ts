@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { Topics } from '#contracts';
+import { deliveryGuarantees } from '#kafka-eos';
 import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
 
 /**
@@ -49,6 +50,8 @@ export const paymentsEnvSchema = z
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
     /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
+    DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
   .transform((env) => ({
@@ -67,6 +70,7 @@ export const paymentsEnvSchema = z
       enabled: env.SETTLEMENT_ENABLED,
       consumerGroup: env.SETTLEMENT_CONSUMER_GROUP,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      guarantee: env.DELIVERY_GUARANTEE,
     },
     relay: {
       mode: env.RELAY_MODE,

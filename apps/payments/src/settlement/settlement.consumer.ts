@@ -52,6 +52,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       kafka,
       groupId: this.config.settlement.consumerGroup,
       sessionTimeoutMs: this.config.settlement.sessionTimeoutMs,
+      guarantee: this.config.settlement.guarantee,
       topic: transferResults,
       deadLetterTopic,
       logger: this.logger,
@@ -59,6 +60,10 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       handler: async (record) => {
         await this.settle(record);
         return [];
+      },
+      batchHandler: async (records) => {
+        await this.settleAll(records);
+        return records.map(() => []);
       },
     });
     await this.processor.start();
@@ -69,23 +74,45 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async settle(record: InputRecord): Promise<void> {
-    const { transferId, status, reason } = decodeTransferResult(record.value);
-    const traceId = traceIdOf(record.headers[EventHeaders.traceparent]);
-    await runWithLogContext({ transferId, traceId }, async () => {
-      // TypeORM answers an UPDATE with [rows, affected].
-      const [rows] = (await this.db
-        .query(
-          `update transfers set status = $2, reason = $3, updated_at = now()
-            where id = $1 and status = 'pending' returning id`,
-          [transferId, status, reason],
-        )
-        .catch(rethrowDependencyErrors)) as [unknown[], number];
-      if (rows.length > 0) paymentsTransfers.inc({ outcome: status });
-      this.logger.log(
-        rows.length === 0
-          ? 'result changed nothing (already settled or unknown transfer)'
-          : `transfer ${status}${reason ? `: ${reason}` : ''}`,
-      );
-    });
+    await this.settleAll([record]);
+  }
+
+  /**
+   * One statement, one commit, for a whole batch: each pending transfer moves to its result;
+   * anything else (already settled, unknown) is left alone, so a redelivered result changes
+   * nothing.
+   */
+  private async settleAll(records: InputRecord[]): Promise<void> {
+    const results = records.map((record) => ({
+      ...decodeTransferResult(record.value),
+      traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
+    }));
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [settled] = await this.db
+      .query<[Array<{ id: string }>, number]>(
+        `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
+           from unnest($1::uuid[], $2::text[], $3::text[]) as r(id, status, reason)
+          where t.id = r.id and t.status = 'pending'
+          returning t.id`,
+        [
+          results.map((r) => r.transferId),
+          results.map((r) => r.status),
+          results.map((r) => r.reason),
+        ],
+      )
+      .catch(rethrowDependencyErrors);
+    const changed = new Set(settled.map((row) => row.id));
+    for (const { transferId, traceId, status, reason } of results) {
+      runWithLogContext({ transferId, traceId }, () => {
+        if (!changed.has(transferId)) {
+          this.logger.log('result changed nothing (already settled or unknown transfer)');
+          return;
+        }
+        // A transfer appears once per batch at most that changes it: the update moved it.
+        changed.delete(transferId);
+        paymentsTransfers.inc({ outcome: status });
+        this.logger.log(`transfer ${status}${reason ? `: ${reason}` : ''}`);
+      });
+    }
   }
 }
