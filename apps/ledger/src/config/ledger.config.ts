@@ -21,6 +21,8 @@ export const ledgerEnvSchema = z
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /** What a crash may lose or duplicate (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
+    /** Partitions whose batches one instance posts at the same time (each holds a database connection). */
+    PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(100).default(6),
     /** Set false to serve HTTP only (e.g. a read replica of the API). */
     POSTING_ENABLED: z.stringbool().default(true),
   })
@@ -41,6 +43,7 @@ export const ledgerEnvSchema = z
       maxAttempts: env.POSTING_MAX_ATTEMPTS,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       guarantee: env.DELIVERY_GUARANTEE,
+      partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },
   }));
 

@@ -59,6 +59,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       maxAttempts: posting.maxAttempts,
       sessionTimeoutMs: posting.sessionTimeoutMs,
       guarantee: posting.guarantee,
+      partitionsConsumedConcurrently: posting.partitionsConcurrently,
       logger: this.logger,
       handler: (record) => this.handle(record),
       batchHandler: (records) => this.handleBatch(records),

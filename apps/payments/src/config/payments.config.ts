@@ -50,6 +50,8 @@ export const paymentsEnvSchema = z
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
     /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** Partitions whose batches settlement handles at the same time (each holds a database connection). */
+    PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(100).default(6),
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
@@ -71,6 +73,7 @@ export const paymentsEnvSchema = z
       consumerGroup: env.SETTLEMENT_CONSUMER_GROUP,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       guarantee: env.DELIVERY_GUARANTEE,
+      partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },
     relay: {
       mode: env.RELAY_MODE,

@@ -53,6 +53,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       groupId: this.config.settlement.consumerGroup,
       sessionTimeoutMs: this.config.settlement.sessionTimeoutMs,
       guarantee: this.config.settlement.guarantee,
+      partitionsConsumedConcurrently: this.config.settlement.partitionsConcurrently,
       topic: transferResults,
       deadLetterTopic,
       logger: this.logger,
