@@ -12,6 +12,13 @@ export interface BenchOptions {
   warmUpWrites: number;
   /** Partitions of the topics the relay and the plain producer write to. */
   partitions: number;
+  /** End to end, per delivery guarantee: transfers timed from accept to settlement. */
+  endToEndTransfers: number;
+  /** The steady load for latency, as a share of exactly-once's measured throughput, and its length. */
+  steadyShare: number;
+  steadySeconds: number;
+  /** Transfers posted by the ledger, once with one instance and once with three. */
+  ledgerTransfers: number;
 }
 
 export function benchOptions(argv: string[]): BenchOptions {
@@ -24,5 +31,9 @@ export function benchOptions(argv: string[]): BenchOptions {
     writes: quick ? 5_000 : 20_000,
     warmUpWrites: quick ? 500 : 2_000,
     partitions: 3,
+    endToEndTransfers: quick ? 3_000 : 15_000,
+    steadyShare: 0.5,
+    steadySeconds: quick ? 15 : 60,
+    ledgerTransfers: quick ? 4_000 : 20_000,
   };
 }

@@ -1,26 +1,37 @@
 /**
- * `npm run bench [-- --quick]`: rates measured in one run against real Kafka and PostgreSQL,
- * each divided by a baseline measured in the same run (issue 7):
+ * `npm run bench [-- --quick] [-- --only relay,api,e2e,ledger]`: rates measured in one run
+ * against real Kafka and PostgreSQL, each divided by a baseline measured in the same run (issue 7):
  * - relay drain of a pre-filled outbox ÷ a plain non-transactional producer sending the same
  *   records in batches of the same size;
- * - API accept rate ÷ the rate PostgreSQL commits the API's own write from a tight loop.
- * Writes bench/results/<timestamp>.json and bench/results/latest.md.
+ * - API accept rate ÷ the rate PostgreSQL commits the API's own write from a tight loop;
+ * - end to end (HTTP accept → settled) under each delivery guarantee: exactly-once's throughput
+ *   and p99 latency ÷ at-least-once's, and the relay's lag at a steady load;
+ * - the ledger's postings per second with three instances ÷ with one.
+ * Writes bench/results/<timestamp>.json, bench/results/latest.md and bench/results/latest.svg.
  */
+import type { DeliveryGuarantee } from '#kafka-eos';
 import { startInfra } from '../../test/infra/start-infra.js';
 import { measureApiAccept } from './api-accept.js';
 import { freshPaymentsDatabase } from './bench-database.js';
-import { benchOptions } from './bench-options.js';
+import { benchOptions, type BenchOptions } from './bench-options.js';
 import { measureCommitLimit } from './commit-limit.js';
+import { measureEndToEnd, type EndToEndResult } from './end-to-end.js';
+import { measureLedgerScaling, type LedgerScalingResult } from './ledger-scaling.js';
 import { describeMachine } from './machine.js';
+import { createProgress } from './progress.js';
 import { measureRelayDrain } from './relay-drain.js';
 import { writeResults, type Measure } from './write-results.js';
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
+const PARTS = ['relay', 'api', 'e2e', 'ledger'] as const;
+type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
   const options = benchOptions(process.argv);
+  const only = parts(process.argv);
   const startedAt = new Date().toISOString();
   const durationsSec: Record<string, number> = {};
+  const progress = createProgress();
   const timed = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
     say(`${phase}…`);
     const started = performance.now();
@@ -30,52 +41,180 @@ async function main(): Promise<void> {
     return result;
   };
   const infra = await timed('infra', () => startInfra({ log: say, env: {} }));
+  // The pipeline fixture finds Kafka and PostgreSQL in the environment, as under jest.
+  process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+  process.env.DATABASE_URL = infra.databaseUrl;
   try {
     for (const line of infra.summary) say(line);
     const machine = await describeMachine(infra.kafkaVersion, infra.databaseUrl);
     const measures: Measure[] = [];
-    for (const batchSize of options.relayBatchSizes) {
-      const r = await timed(`relay batch ${batchSize}`, () =>
-        measureRelayDrain({ ...infra, ...options, rows: options.outboxRows, batchSize }),
-      );
-      say(
-        `relay ${fmt(r.relayRowsPerSec)} rows/s (${r.relayWallSec.toFixed(1)} s from process start to empty), plain ${fmt(r.plainMsgsPerSec)} msgs/s`,
-      );
+    const details: string[] = [];
+
+    if (only.has('relay')) {
+      for (const batchSize of options.relayBatchSizes) {
+        const r = await timed(`relay batch ${batchSize}`, () =>
+          measureRelayDrain({ ...infra, ...options, rows: options.outboxRows, batchSize }),
+        );
+        say(
+          `relay ${fmt(r.relayRowsPerSec)} rows/s (${r.relayWallSec.toFixed(1)} s from process start to empty), plain ${fmt(r.plainMsgsPerSec)} msgs/s`,
+        );
+        measures.push({
+          measure: `relay drain (batch ${batchSize}, ${r.payloadBytes} B payloads)`,
+          value: r.relayRowsPerSec,
+          baseline: 'plain produce acks=-1',
+          baselineValue: r.plainMsgsPerSec,
+          unit: '/s',
+          target: 0.8,
+        });
+      }
+    }
+
+    if (only.has('api')) {
+      const limit = await timed('database commit limit', async () => {
+        const db = await freshPaymentsDatabase(infra.databaseUrl, 'commit');
+        return measureCommitLimit(db.url, options).finally(() => db.drop());
+      });
+      say(`database commits ${fmt(limit)} tx/s`);
+      const accept = await timed('API accept rate', async () => {
+        const db = await freshPaymentsDatabase(infra.databaseUrl, 'api');
+        return measureApiAccept(db.url, infra.kafkaBrokers, options).finally(() => db.drop());
+      });
+      say(`API accepts ${fmt(accept)} transfers/s`);
       measures.push({
-        measure: `relay drain (batch ${batchSize}, ${r.payloadBytes} B payloads)`,
-        value: r.relayRowsPerSec,
-        baseline: 'plain produce acks=-1',
-        baselineValue: r.plainMsgsPerSec,
+        measure: `API accept (concurrency ${options.concurrency})`,
+        value: accept,
+        baseline: 'database commit limit',
+        baselineValue: limit,
         unit: '/s',
-        target: 0.8,
+        target: 0.5,
       });
     }
-    const limit = await timed('database commit limit', async () => {
-      const db = await freshPaymentsDatabase(infra.databaseUrl, 'commit');
-      return measureCommitLimit(db.url, options).finally(() => db.drop());
-    });
-    say(`database commits ${fmt(limit)} tx/s`);
-    const accept = await timed('API accept rate', async () => {
-      const db = await freshPaymentsDatabase(infra.databaseUrl, 'api');
-      return measureApiAccept(db.url, infra.kafkaBrokers, options).finally(() => db.drop());
-    });
-    say(`API accepts ${fmt(accept)} transfers/s`);
-    measures.push({
-      measure: `API accept (concurrency ${options.concurrency})`,
-      value: accept,
-      baseline: 'database commit limit',
-      baselineValue: limit,
-      unit: '/s',
-      target: 0.5,
-    });
-    const files = writeResults({ startedAt, options, machine, durationsSec, measures });
+
+    if (only.has('e2e')) {
+      const runs = await measureGuarantees(options, timed, progress);
+      measures.push(...endToEndMeasures(runs));
+      details.push(...endToEndTable(runs));
+    }
+
+    if (only.has('ledger')) {
+      const scaling: LedgerScalingResult[] = [];
+      for (const instances of [1, 3]) {
+        const r = await timed(`ledger ×${instances}`, () =>
+          measureLedgerScaling(instances, options.ledgerTransfers, progress),
+        );
+        say(`ledger ×${instances}: ${fmt(r.postingsPerSec)} postings/s`);
+        scaling.push(r);
+      }
+      const [one, three] = scaling;
+      if (one && three) {
+        measures.push({
+          measure: `ledger postings, 3 instances (${options.partitions} partitions)`,
+          value: three.postingsPerSec,
+          baseline: '1 instance',
+          baselineValue: one.postingsPerSec,
+          unit: '/s',
+        });
+      }
+    }
+
+    const files = writeResults({ startedAt, options, machine, durationsSec, measures, details });
     say(`wrote ${files.join(', ')}`);
   } finally {
     await infra.stop();
   }
 }
 
+/**
+ * Exactly-once first: its throughput fixes the steady load (a share of it) that every guarantee
+ * then gets, so the latencies compare under one load.
+ */
+async function measureGuarantees(
+  options: BenchOptions,
+  timed: <T>(phase: string, run: () => Promise<T>) => Promise<T>,
+  progress: ReturnType<typeof createProgress>,
+): Promise<EndToEndResult[]> {
+  let steadyRate: number | undefined;
+  const runs: EndToEndResult[] = [];
+  const guarantees: DeliveryGuarantee[] = ['exactly-once', 'at-least-once', 'at-most-once'];
+  for (const guarantee of guarantees) {
+    const r = await timed(`end to end, ${guarantee}`, () =>
+      measureEndToEnd(
+        guarantee,
+        {
+          transfers: options.endToEndTransfers,
+          warmUpTransfers: Math.round(options.endToEndTransfers / 10),
+          concurrency: options.concurrency,
+          steadyRate: (measured) =>
+            (steadyRate ??= Math.max(10, Math.round(measured * options.steadyShare))),
+          steadySeconds: options.steadySeconds,
+        },
+        progress,
+      ),
+    );
+    say(
+      `${guarantee}: ${fmt(r.settledPerSec)} settled/s; at ${r.steadyRate}/s p50 ${ms(r.latencyMs.p50)} (accept → posted ${ms(r.legsP50Ms.toLedger)}, posted → completed ${ms(r.legsP50Ms.afterLedger)}), p99 ${ms(r.latencyMs.p99)}`,
+    );
+    runs.push(r);
+  }
+  return runs;
+}
+
+function endToEndMeasures(runs: EndToEndResult[]): Measure[] {
+  const eos = runs.find((r) => r.guarantee === 'exactly-once');
+  const alos = runs.find((r) => r.guarantee === 'at-least-once');
+  const amos = runs.find((r) => r.guarantee === 'at-most-once');
+  if (!eos || !alos || !amos) return [];
+  return [
+    {
+      measure: 'end-to-end throughput, exactly-once',
+      value: eos.settledPerSec,
+      baseline: 'at-least-once',
+      baselineValue: alos.settledPerSec,
+      unit: '/s',
+      target: 0.9,
+    },
+    {
+      measure: `end-to-end p99 latency at ${eos.steadyRate}/s, exactly-once`,
+      value: eos.latencyMs.p99,
+      baseline: 'at-least-once',
+      baselineValue: alos.latencyMs.p99,
+      unit: 'ms',
+      target: 1.5,
+      targetKind: 'max',
+    },
+    {
+      measure: 'end-to-end throughput, at-most-once',
+      value: amos.settledPerSec,
+      baseline: 'at-least-once',
+      baselineValue: alos.settledPerSec,
+      unit: '/s',
+    },
+  ];
+}
+
+function endToEndTable(runs: EndToEndResult[]): string[] {
+  return [
+    '| guarantee | settled/s | steady load | p50 | p95 | p99 | p50 accept → posted / posted → completed | outbox rows (max) | oldest outbox row (p99 / max) | not completed |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...runs.map(
+      (r) =>
+        `| ${r.guarantee} | ${fmt(r.settledPerSec)} | ${r.steadyRate}/s | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p95)} | ${ms(r.latencyMs.p99)} | ${ms(r.legsP50Ms.toLedger)} / ${ms(r.legsP50Ms.afterLedger)} | ${r.relayLag.maxRows} | ${ms(r.relayLag.p99AgeMs)} / ${ms(r.relayLag.maxAgeMs)} | ${r.notCompleted} |`,
+    ),
+  ];
+}
+
+function parts(argv: string[]): Set<Part> {
+  const index = argv.indexOf('--only');
+  if (index < 0) return new Set(PARTS);
+  const chosen = (argv[index + 1] ?? '').split(',');
+  const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0)
+    throw new Error(`--only takes ${PARTS.join(',')}; not ${unknown.join(',')}`);
+  return new Set(chosen as Part[]);
+}
+
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => `${Math.round(n)} ms`;
 
 main().catch((error: unknown) => {
   console.error(error);
