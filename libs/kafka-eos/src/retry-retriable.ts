@@ -12,7 +12,7 @@ export async function retryRetriable<T>(step: () => Promise<T>, attempts = 6): P
       return await step();
     } catch (error) {
       if (attempt + 1 >= attempts || classifyTransactionError(error) !== 'retriable') throw error;
-      await delay(backoffMs(attempt, 50, 1_000));
+      await delay(backoffMs(attempt, 5, 1_000));
     }
   }
 }

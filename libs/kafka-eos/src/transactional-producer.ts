@@ -35,7 +35,7 @@ export class TransactionFailedError extends Error {
 export interface TransactionalProducerOptions {
   /** Broker-side limit for one transaction; the coordinator aborts it after this. */
   transactionTimeoutMs?: number;
-  /** First retry wait of a failed send (default 20 ms; see `start`). */
+  /** First retry wait of a failed send (default 5 ms; see `start`). */
   initialRetryMs?: number;
 }
 
@@ -68,12 +68,13 @@ export class TransactionalProducer {
       transactionTimeout: options.transactionTimeoutMs ?? 30_000,
       // Back-to-back transactions: the first send of the next one often meets
       // CONCURRENT_TRANSACTIONS while the coordinator still writes the last one's markers.
-      // kafkajs retries that after its default 300 ms; the markers take a few ms. Like the Java
-      // client (20 ms for this case), start small; the wait doubles up to 30 s on each retry, so
-      // a broker that is really away is not hammered. Unbounded retries are kafkajs's default
+      // kafkajs retries that after its default 300 ms; the markers take a few ms. Start small
+      // (the Java client waits 20 ms in this case; 5 ms measured better here, since the wait
+      // doubles on each retry and overshoots the markers less); it doubles up to 30 s, so a
+      // broker that is really away is not hammered. Unbounded retries are kafkajs's default
       // for an idempotent producer (fewer could break its sequence numbers).
       retry: {
-        initialRetryTime: options.initialRetryMs ?? 20,
+        initialRetryTime: options.initialRetryMs ?? 5,
         retries: Number.MAX_SAFE_INTEGER,
         maxRetryTime: 30_000,
       },
