@@ -16,8 +16,10 @@ describe('outbox relay under SIGKILL', () => {
 
   it('resumes without duplicates when killed between the Kafka commit and the database delete', async () => {
     await fx.writeEvents(100);
+    // One batch per transaction, so the third commit is the third batch of 10.
     const crashed = fx.startRelay({
       RELAY_BATCH_SIZE: '10',
+      RELAY_COMMIT_INTERVAL_MS: '0',
       EOS_CRASH_AT: 'relay.after-kafka-commit:3',
     });
     expect((await crashed.exited).signal).toBe('SIGKILL');
@@ -35,26 +37,34 @@ describe('outbox relay under SIGKILL', () => {
     expect(await fx.publishedIds()).toHaveLength(100);
   });
 
-  it('resumes without loss or duplicates when killed inside an open Kafka transaction', async () => {
-    await fx.writeEvents(100);
-    const crashed = fx.startRelay({
-      RELAY_BATCH_SIZE: '10',
-      EOS_CRASH_AT: 'relay.before-kafka-commit:3',
-    });
-    expect((await crashed.exited).signal).toBe('SIGKILL');
-    expect(await fx.outboxCount()).toBe(80);
+  it.each([
+    ['the third of one-batch transactions', '0', 'relay.before-kafka-commit:3', 80, 10],
+    // A commit interval far longer than the run: all ten batches of 10 go into one transaction.
+    ['a transaction of ten batches', '10000', 'relay.before-kafka-commit:1', 100, 100],
+  ])(
+    'resumes without loss or duplicates when killed inside an open Kafka transaction (%s)',
+    async (_case, commitIntervalMs, crashAt, leftInOutbox, aborted) => {
+      await fx.writeEvents(100);
+      const crashed = fx.startRelay({
+        RELAY_BATCH_SIZE: '10',
+        RELAY_COMMIT_INTERVAL_MS: commitIntervalMs,
+        EOS_CRASH_AT: crashAt,
+      });
+      expect((await crashed.exited).signal).toBe('SIGKILL');
+      expect(await fx.outboxCount()).toBe(leftInOutbox);
 
-    const relay = fx.startRelay({ RELAY_BATCH_SIZE: '10' });
-    await fx.waitForOutboxEmpty();
-    await relay.stop();
+      const relay = fx.startRelay({ RELAY_BATCH_SIZE: '10' });
+      await fx.waitForOutboxEmpty();
+      await relay.stop();
 
-    const committed = await fx.publishedIds();
-    expect(compareDelivery(fx.written, committed)).toEqual({ duplicates: [], missing: [] });
-    expect(committed).toHaveLength(100);
-    // The killed transaction's messages did reach the log; only read_committed hides them.
-    const everything = await fx.publishedIds({ readUncommitted: true });
-    expect(everything.length).toBeGreaterThan(100);
-  });
+      const committed = await fx.publishedIds();
+      expect(compareDelivery(fx.written, committed)).toEqual({ duplicates: [], missing: [] });
+      expect(committed).toHaveLength(100);
+      // The killed transaction's messages did reach the log; only read_committed hides them.
+      const everything = await fx.publishedIds({ readUncommitted: true });
+      expect(everything.length).toBeGreaterThanOrEqual(100 + aborted);
+    },
+  );
 
   it('publishes each event once across repeated kills at random instants', async () => {
     const kills = 6;

@@ -45,6 +45,8 @@ export const paymentsEnvSchema = z
     /** Topic (1 partition) whose committed offset, for a group named after the transactional id, holds the relay's position. */
     RELAY_POSITION_TOPIC: z.string().min(1).default('payments.outbox-relay.position'),
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** With a backlog, one Kafka transaction takes full batches for up to this long. */
+    RELAY_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
     /** Consume the ledger's results and settle transfers in this process. */
     SETTLEMENT_ENABLED: z.stringbool().default(true),
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
@@ -80,6 +82,7 @@ export const paymentsEnvSchema = z
       transactionalId: env.RELAY_TRANSACTIONAL_ID,
       positionTopic: env.RELAY_POSITION_TOPIC,
       batchSize: env.RELAY_BATCH_SIZE,
+      commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
     },
   }));
