@@ -66,6 +66,35 @@ describe('ledger posting', () => {
     });
   });
 
+  it('posts a batch in one database transaction, each decision on the balances its earlier transfers left', async () => {
+    const payer = await fx.openAccount(ledger, 'EUR', 100n);
+    const payee = await fx.openAccount(ledger, 'EUR');
+    // One Kafka transaction, one key: one partition, fetched as one batch by the idle ledger.
+    const batch = [30n, 30n, 30n, 30n, 5n].map((amount) => fx.transfer(payer, payee, amount));
+    await fx.send(batch);
+    await fx.waitForApplied();
+
+    const results = new Map((await fx.resultEvents()).map((r) => [r.transferId, r]));
+    expect(batch.map((t) => results.get(t.transferId)?.type)).toEqual([
+      'TransferSettled',
+      'TransferSettled',
+      'TransferSettled',
+      'TransferRejected', // 10 left
+      'TransferSettled',
+    ]);
+    const [{ balance } = { balance: '' }] = await fx.query<{ balance: string }>(
+      `select (credits_posted - debits_posted)::text as balance from accounts where id = $1`,
+      [payer],
+    );
+    expect(balance).toBe('5');
+    // now() is the start of the transaction: one value for all five inbox rows.
+    const [{ n } = { n: 0 }] = await fx.query<{ n: number }>(
+      `select count(distinct received_at)::int as n from inbox where event_id = any($1::uuid[])`,
+      [batch.map((t) => t.eventId)],
+    );
+    expect(n).toBe(1);
+  });
+
   it('sends a poison record to the dead-letter topic and goes on with the next ones', async () => {
     const payer = await fx.openAccount(ledger, 'EUR', 100n);
     const payee = await fx.openAccount(ledger, 'EUR');

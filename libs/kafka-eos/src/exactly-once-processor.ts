@@ -37,11 +37,13 @@ export interface ExactlyOnceProcessorOptions {
   topic: string;
   handler: RecordHandler;
   /**
-   * Optional fast path: a batch goes to this first. If it throws (a poison record, a database
-   * error), nothing of it may have been kept, and the batch is handled record by record with
-   * `handler`, with its retries and dead letters.
+   * Optional fast path: a batch goes to this first, in chunks. If a call throws (a poison record,
+   * a database error), nothing of its chunk may have been kept, and that chunk is handled record
+   * by record with `handler`, with its retries and dead letters.
    */
   batchHandler?: BatchHandler;
+  /** Records per batch handler call (default 200); the processor heartbeats between calls. */
+  batchHandlerMaxRecords?: number;
   deadLetterTopic: string;
   logger: EosLogger;
   /** Told about each batch and transaction, for metrics. */
@@ -202,7 +204,7 @@ export class ExactlyOnceProcessor {
     }
 
     const records = messages.map((m) => toInputRecord(batch.topic, partition, m));
-    const handledTogether = await this.handleTogether(records);
+    const handledTogether = await this.handleTogether(records, heartbeat);
     const outputs: OutputRecord[] = [];
     for (const [index, record] of records.entries()) {
       if (!isRunning() || isStale()) return; // shutting down or rewound: nothing was committed
@@ -336,23 +338,36 @@ export class ExactlyOnceProcessor {
     }
   }
 
-  /** The batch handler's outputs for each record, or undefined to handle them one by one. */
-  private async handleTogether(records: InputRecord[]): Promise<OutputRecord[][] | undefined> {
+  /**
+   * The batch handler's outputs for each record, in chunks of `batchHandlerMaxRecords` (a long
+   * fetch would otherwise be one long database transaction, with no heartbeat until it ends).
+   * A chunk that fails leaves its records undefined: they are handled one by one.
+   */
+  private async handleTogether(
+    records: InputRecord[],
+    heartbeat: () => Promise<void>,
+  ): Promise<Array<OutputRecord[] | undefined> | undefined> {
     const { batchHandler, logger } = this.options;
     if (!batchHandler || records.length < 2) return undefined;
-    try {
-      const outputs = await batchHandler(records);
-      if (outputs.length !== records.length)
-        throw new Error(`batch handler answered ${outputs.length} of ${records.length} records`);
-      return outputs;
-    } catch (error) {
-      const first = records[0];
-      logger.warn(
-        `batch of ${records.length} records from ${first?.topic}[${first?.partition}] failed as a whole; handling them one by one`,
-        { error: String(error) },
-      );
-      return undefined;
+    const size = this.options.batchHandlerMaxRecords ?? 200;
+    const outputs: Array<OutputRecord[] | undefined> = [];
+    for (let start = 0; start < records.length; start += size) {
+      const chunk = records.slice(start, start + size);
+      try {
+        const answer = await batchHandler(chunk);
+        if (answer.length !== chunk.length)
+          throw new Error(`batch handler answered ${answer.length} of ${chunk.length} records`);
+        outputs.push(...answer);
+      } catch (error) {
+        logger.warn(
+          `${chunk.length} records from ${chunk[0]?.topic}[${chunk[0]?.partition}] failed together; handling them one by one`,
+          { error: String(error) },
+        );
+        outputs.push(...chunk.map(() => undefined));
+      }
+      await heartbeat();
     }
+    return outputs;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TransferRequestedV1, TransferResultV1 } from '#contracts';
-import { decideTransfer, type AccountSnapshot } from './decide-transfer.js';
+import { decideTransfer, type AccountSnapshot, type TransferDecision } from './decide-transfer.js';
 
 /**
  * Applies a transfer at most once, in one database transaction: record the event id in the
@@ -14,16 +14,30 @@ export async function applyTransfer(
   event: TransferRequestedV1,
   now = new Date(),
 ): Promise<TransferResultV1> {
-  const [result] = await applyTransfers(db, [event], now);
-  if (!result) throw new Error(`no result for event ${event.eventId}`);
-  return result;
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<unknown[]>(
+      `insert into inbox (event_id) values ($1) on conflict do nothing returning event_id`,
+      [event.eventId],
+    );
+    if (inserted.length === 0) return storedResult(tx, event.eventId);
+
+    const result = await post(tx, event, now);
+    await tx.query(`update inbox set result = $2 where event_id = $1`, [
+      event.eventId,
+      JSON.stringify(result),
+    ]);
+    return result;
+  });
 }
 
 /**
- * `applyTransfer` for several transfers in one database transaction (one commit for a whole
- * Kafka batch), in their order. Every account they touch is locked first, in id order, so two
- * batches sharing accounts wait for each other instead of deadlocking. All or nothing: if one
- * fails, none is kept.
+ * `applyTransfer` for a whole batch, in its order, in one database transaction and a handful of
+ * statements whatever its size: every account it touches locked (in id order, so two batches
+ * sharing accounts wait instead of deadlocking) and read once; the stored results of events
+ * seen before read once; each decision taken in memory on the balances as the batch's earlier
+ * transfers left them; then the inbox rows, the entries and the new totals written in bulk.
+ * All or nothing. If another transaction stored one of these events meanwhile (a zombie), it
+ * throws and nothing is kept; the caller then applies the events one by one.
  */
 export async function applyTransfers(
   db: DataSource,
@@ -31,34 +45,32 @@ export async function applyTransfers(
   now = new Date(),
 ): Promise<TransferResultV1[]> {
   return db.transaction(async (tx) => {
-    if (events.length > 1) {
-      await lockAccounts(tx, [
-        ...new Set(events.flatMap((e) => [e.debitAccountId, e.creditAccountId])),
-      ]);
-    }
-    const results: TransferResultV1[] = [];
-    for (const event of events) results.push(await applyOnce(tx, event, now));
+    const accounts = await lockAccounts(tx, [
+      ...new Set(events.flatMap((e) => [e.debitAccountId, e.creditAccountId])),
+    ]);
+    const known = await storedResults(
+      tx,
+      events.map((e) => e.eventId),
+    );
+    const fresh: Array<{ event: TransferRequestedV1; result: TransferResultV1 }> = [];
+    const results = events.map((event) => {
+      const stored = known.get(event.eventId);
+      if (stored) return stored;
+      const amount = BigInt(event.amount);
+      const decision = decideTransfer(
+        { ...event, amount },
+        accounts.get(event.debitAccountId),
+        accounts.get(event.creditAccountId),
+      );
+      if (decision.kind === 'settle') addToTotals(accounts, event, amount);
+      const result = toResult(event, decision, now);
+      known.set(event.eventId, result); // the same event twice in one batch: one posting
+      fresh.push({ event, result });
+      return result;
+    });
+    if (fresh.length > 0) await writeBatch(tx, fresh, accounts);
     return results;
   });
-}
-
-async function applyOnce(
-  tx: EntityManager,
-  event: TransferRequestedV1,
-  now: Date,
-): Promise<TransferResultV1> {
-  const inserted = await tx.query<unknown[]>(
-    `insert into inbox (event_id) values ($1) on conflict do nothing returning event_id`,
-    [event.eventId],
-  );
-  if (inserted.length === 0) return storedResult(tx, event.eventId);
-
-  const result = await post(tx, event, now);
-  await tx.query(`update inbox set result = $2 where event_id = $1`, [
-    event.eventId,
-    JSON.stringify(result),
-  ]);
-  return result;
 }
 
 async function post(
@@ -73,6 +85,28 @@ async function post(
     accounts.get(event.debitAccountId),
     accounts.get(event.creditAccountId),
   );
+  if (decision.kind === 'settle') {
+    await tx.query(`update accounts set debits_posted = debits_posted + $2 where id = $1`, [
+      event.debitAccountId,
+      event.amount,
+    ]);
+    await tx.query(`update accounts set credits_posted = credits_posted + $2 where id = $1`, [
+      event.creditAccountId,
+      event.amount,
+    ]);
+    await tx.query(
+      `insert into entries (transfer_id, account_id, direction, amount) values ($1, $2, 'debit', $4), ($1, $3, 'credit', $4)`,
+      [event.transferId, event.debitAccountId, event.creditAccountId, event.amount],
+    );
+  }
+  return toResult(event, decision, now);
+}
+
+function toResult(
+  event: TransferRequestedV1,
+  decision: TransferDecision,
+  now: Date,
+): TransferResultV1 {
   const at = now.toISOString();
   if (decision.kind === 'reject') {
     return {
@@ -84,18 +118,6 @@ async function post(
       rejectedAt: at,
     };
   }
-  await tx.query(`update accounts set debits_posted = debits_posted + $2 where id = $1`, [
-    event.debitAccountId,
-    event.amount,
-  ]);
-  await tx.query(`update accounts set credits_posted = credits_posted + $2 where id = $1`, [
-    event.creditAccountId,
-    event.amount,
-  ]);
-  await tx.query(
-    `insert into entries (transfer_id, account_id, direction, amount) values ($1, $2, 'debit', $4), ($1, $3, 'credit', $4)`,
-    [event.transferId, event.debitAccountId, event.creditAccountId, event.amount],
-  );
   return {
     type: 'TransferSettled',
     version: 1,
@@ -107,6 +129,60 @@ async function post(
     currency: event.currency,
     settledAt: at,
   };
+}
+
+/** The batch's in-memory view of both accounts after posting `amount` (locked, not yet written). */
+function addToTotals(
+  accounts: Map<string, AccountSnapshot>,
+  event: TransferRequestedV1,
+  amount: bigint,
+): void {
+  const debit = accounts.get(event.debitAccountId);
+  if (debit) accounts.set(debit.id, { ...debit, debitsPosted: debit.debitsPosted + amount });
+  const credit = accounts.get(event.creditAccountId);
+  if (credit) accounts.set(credit.id, { ...credit, creditsPosted: credit.creditsPosted + amount });
+}
+
+/** Inbox rows with their results, both entries of each settled transfer, the accounts' new totals. */
+async function writeBatch(
+  tx: EntityManager,
+  fresh: Array<{ event: TransferRequestedV1; result: TransferResultV1 }>,
+  accounts: Map<string, AccountSnapshot>,
+): Promise<void> {
+  const inserted = await tx.query<unknown[]>(
+    `insert into inbox (event_id, result)
+     select * from unnest($1::uuid[], $2::jsonb[])
+     on conflict do nothing returning event_id`,
+    [fresh.map((f) => f.event.eventId), fresh.map((f) => JSON.stringify(f.result))],
+  );
+  if (inserted.length !== fresh.length) {
+    throw new Error('another transaction stored some of these events meanwhile');
+  }
+  const settled = fresh.filter((f) => f.result.type === 'TransferSettled').map((f) => f.event);
+  if (settled.length === 0) return;
+  await tx.query(
+    `insert into entries (transfer_id, account_id, direction, amount)
+     select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[])`,
+    [
+      settled.flatMap((e) => [e.transferId, e.transferId]),
+      settled.flatMap((e) => [e.debitAccountId, e.creditAccountId]),
+      settled.flatMap(() => ['debit', 'credit']),
+      settled.flatMap((e) => [e.amount, e.amount]),
+    ],
+  );
+  const changed = [
+    ...new Set(settled.flatMap((e) => [e.debitAccountId, e.creditAccountId])),
+  ].flatMap((id) => accounts.get(id) ?? []);
+  await tx.query(
+    `update accounts a set debits_posted = u.debits, credits_posted = u.credits
+       from unnest($1::uuid[], $2::bigint[], $3::bigint[]) as u(id, debits, credits)
+      where a.id = u.id`,
+    [
+      changed.map((a) => a.id),
+      changed.map((a) => a.debitsPosted.toString()),
+      changed.map((a) => a.creditsPosted.toString()),
+    ],
+  );
 }
 
 /** Locks the accounts in id order, so two transfers between the same accounts cannot deadlock. */
@@ -134,6 +210,23 @@ export async function lockAccounts(
       },
     ]),
   );
+}
+
+/** Results already stored for any of `eventIds`. */
+async function storedResults(
+  tx: EntityManager,
+  eventIds: string[],
+): Promise<Map<string, TransferResultV1>> {
+  const rows = await tx.query<Array<{ eventId: string; result: TransferResultV1 | null }>>(
+    `select event_id as "eventId", result from inbox where event_id = any($1::uuid[])`,
+    [eventIds],
+  );
+  const stored = new Map<string, TransferResultV1>();
+  for (const { eventId, result } of rows) {
+    if (!result) throw new Error(`inbox entry ${eventId} has no stored result`);
+    stored.set(eventId, result);
+  }
+  return stored;
 }
 
 async function storedResult(tx: EntityManager, eventId: string): Promise<TransferResultV1> {
