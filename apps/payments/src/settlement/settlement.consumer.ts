@@ -109,7 +109,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
           this.logger.log('result changed nothing (already settled or unknown transfer)');
           return;
         }
-        // A transfer appears once per batch at most that changes it: the update moved it.
+        // A duplicate result later in the same batch is reported as having changed nothing.
         changed.delete(transferId);
         paymentsTransfers.inc({ outcome: status });
         this.logger.log(`transfer ${status}${reason ? `: ${reason}` : ''}`);
