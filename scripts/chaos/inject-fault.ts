@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitForKafkaReady } from '../../test/infra/kafka-readiness.js';
+import { transactionCoordinatorNode } from '../../test/support/transaction-coordinator.js';
 import type { ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { ChaosStack } from './chaos-stack.js';
 import type { PlannedFault } from './fault-schedule.js';
@@ -17,8 +18,6 @@ const BACKLOG_MS = 3_000;
 const KILL_AFTER_RESUME_MS = 200;
 /** How long an added ledger runs next to the others before an older one is removed. */
 const SCALE_SETTLE_MS = 5_000;
-/** Kafka's default `transaction.state.log.num.partitions`. */
-const TRANSACTION_STATE_PARTITIONS = 50;
 
 /**
  * Injects one fault and recovers from it: a stopped process is started again, a frozen one
@@ -162,7 +161,7 @@ async function restartBroker(
   const signal = fault.kind === 'broker-sigterm' ? 'SIGTERM' : 'SIGKILL';
   const nodeId =
     fault.kind === 'coordinator-sigkill'
-      ? await transactionCoordinatorNode(stack)
+      ? await transactionCoordinatorNode(stack.fx.kafka, stack.fx.relayTransactionalId)
       : (cluster.nodes[fault.target % cluster.nodes.length]?.nodeId ?? 1);
   const role = fault.kind === 'coordinator-sigkill' ? ' (the relay transaction coordinator)' : '';
   history.event('fault', `${signal} Kafka node ${nodeId}${role}`);
@@ -171,35 +170,4 @@ async function restartBroker(
   cluster.startNode(nodeId);
   await waitForKafkaReady(cluster.brokers, cluster.nodes.length);
   history.event('restarted', `Kafka broker ${nodeId} ready`);
-}
-
-/**
- * The node leading the `__transaction_state` partition that holds the relay's transactional id:
- * Kafka places an id at abs(javaHashCode(id)) % partitions (TransactionStateManager.partitionFor).
- */
-async function transactionCoordinatorNode(stack: ChaosStack): Promise<number> {
-  const partition =
-    javaAbs(javaHashCode(stack.fx.relayTransactionalId)) % TRANSACTION_STATE_PARTITIONS;
-  const admin = stack.fx.kafka.admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: ['__transaction_state'] });
-    const leader = topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader;
-    if (leader === undefined || leader < 0)
-      throw new Error(`no leader for __transaction_state[${partition}]`);
-    return leader;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-function javaHashCode(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-  return hash;
-}
-
-/** Kafka's Utils.abs: Integer.MIN_VALUE maps to 0. */
-function javaAbs(n: number): number {
-  return n === -(2 ** 31) ? 0 : Math.abs(n);
 }
