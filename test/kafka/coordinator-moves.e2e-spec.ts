@@ -1,8 +1,8 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { TransactionalProducer, TransactionFailedError, type TransactionScope } from '#kafka-eos';
-import { LocalKafkaCluster, pinnedVersions, uniqueName, waitFor } from '#test-infra';
+import { uniqueName, waitFor } from '#test-infra';
 import { readCommitted } from '../support/read-topic.js';
 import { transactionCoordinatorNode } from '../support/transaction-coordinator.js';
+import { ownThreeNodeCluster } from './three-node-cluster.js';
 
 /**
  * The project's kafkajs patch keeps a producer's transaction coordinator instead of asking for
@@ -12,21 +12,10 @@ import { transactionCoordinatorNode } from '../support/transaction-coordinator.j
  * commit, on the same producer or on a new one after a retriable failure, as services do.
  */
 describe('a transaction after its coordinator node died', () => {
-  let cluster: LocalKafkaCluster | undefined;
-
-  beforeAll(async () => {
-    cluster = await LocalKafkaCluster.start({ version: pinnedVersions().kafka, size: 3 });
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const own = ownThreeNodeCluster('coordinator-moves-e2e');
 
   it('finds the new coordinator and commits', async () => {
-    const kafka = new Kafka({
-      clientId: 'coordinator-moves-e2e',
-      brokers: cluster!.brokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = own.kafka();
     const topic = uniqueName('coordinator-moves');
     const admin = kafka.admin();
     await admin.connect();
@@ -43,7 +32,7 @@ describe('a transaction after its coordinator node died', () => {
     // The coordinator is now known to the producer.
     await producer.inTransaction(send('before'));
     const coordinator = await transactionCoordinatorNode(kafka, transactionalId);
-    await cluster!.stopNode(coordinator, 'SIGKILL');
+    await own.cluster().stopNode(coordinator, 'SIGKILL');
 
     await waitFor(
       async () => {

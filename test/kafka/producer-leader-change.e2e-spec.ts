@@ -1,7 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { LocalKafkaCluster, pinnedVersions, uniqueName } from '#test-infra';
+import { uniqueName } from '#test-infra';
 import { waitForKafkaReady } from '../infra/kafka-readiness.js';
 import { readCommitted } from '../support/read-topic.js';
+import { ownThreeNodeCluster } from './three-node-cluster.js';
 
 /**
  * A transactional send to two partitions led by two brokers, right after one partition's leader
@@ -17,21 +17,11 @@ import { readCommitted } from '../support/read-topic.js';
  * Kafka jars local mode uses, so it needs Java, like the chaos runner's 3-broker mode.
  */
 describe('a transactional send while a partition leader moves', () => {
-  let cluster: LocalKafkaCluster | undefined;
-
-  beforeAll(async () => {
-    cluster = await LocalKafkaCluster.start({ version: pinnedVersions().kafka, size: 3 });
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const own = ownThreeNodeCluster('leader-change-e2e');
 
   it('commits the messages of every partition', async () => {
-    const kafka = new Kafka({
-      clientId: 'leader-change-e2e',
-      brokers: cluster!.brokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = own.kafka();
+    const cluster = own.cluster();
     const topic = uniqueName('leader-change');
     const admin = kafka.admin();
     await admin.connect();
@@ -67,9 +57,9 @@ describe('a transactional send while a partition leader moves', () => {
       // as a follower (the preferred leader is restored only minutes later). The producer does
       // not know: its request to node 1 is answered NOT_LEADER_OR_FOLLOWER, node 2 accepts the
       // other partition, and the retry must send partition 0 to node 2 as well.
-      await cluster!.stopNode(1, 'SIGTERM');
-      cluster!.startNode(1);
-      await waitForKafkaReady(cluster!.brokers, 3);
+      await cluster.stopNode(1, 'SIGTERM');
+      cluster.startNode(1);
+      await waitForKafkaReady(cluster.brokers, 3);
       const tx = await producer.transaction();
       await tx.send({
         topic,
