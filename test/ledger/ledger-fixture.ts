@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { EventHeaders, type TransferRequestedV1, type TransferResultV1 } from '#contracts';
+import { EventHeaders, type CurrencyCode, type TransferRequestedV1, type TransferResultV1 } from '#contracts';
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
@@ -103,7 +103,7 @@ export class LedgerFixture {
     debitAccountId: string,
     creditAccountId: string,
     amount: bigint,
-    currency = 'EUR',
+    currency: CurrencyCode = 'EUR',
   ): TransferRequestedV1 {
     const id = randomUUID();
     return {

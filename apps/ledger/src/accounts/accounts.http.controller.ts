@@ -10,16 +10,15 @@ import {
   Query,
 } from '@nestjs/common';
 import { z } from 'zod';
-import { isValidAmount } from '#contracts';
+import { amountSchema, currencySchema, isUuid } from '#contracts';
 import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
 
-const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
-const amount = z
-  .string()
-  .refine(isValidAmount, 'a positive integer in minor units, at most 2^63-1, as a string');
-const openAccountBody = z.object({ currency, allowNegative: z.boolean().default(false) }).strict();
-const fundBody = z.object({ amount }).strict();
-const accountId = z.uuid();
+// The same field schemas as the payments API and the events: an account opened here in a
+// currency can be used in any transfer the API accepts in that currency.
+const openAccountBody = z
+  .object({ currency: currencySchema, allowNegative: z.boolean().default(false) })
+  .strict();
+const fundBody = z.object({ amount: amountSchema }).strict();
 const entriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   after: z.string().regex(/^\d+$/).optional(),
@@ -84,7 +83,7 @@ export class AccountsHttpController {
   }
 
   private async existing(id: string): Promise<AccountView> {
-    const account = accountId.safeParse(id).success ? await this.accounts.find(id) : undefined;
+    const account = isUuid(id) ? await this.accounts.find(id.toLowerCase()) : undefined;
     if (!account)
       throw new NotFoundException({
         statusCode: 404,

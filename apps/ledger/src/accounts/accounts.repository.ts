@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { CurrencyCode } from '#contracts';
 import { applyTransfer } from '../posting/apply-transfer.js';
 
 export interface AccountView {
   id: string;
-  currency: string;
+  currency: CurrencyCode;
   /** credits - debits, minor units. */
   balance: string;
   debitsPosted: string;
@@ -31,7 +32,7 @@ const ACCOUNT_COLUMNS = `id, currency, (credits_posted - debits_posted)::text as
 export class AccountsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async open(currency: string, allowNegative: boolean): Promise<AccountView> {
+  async open(currency: CurrencyCode, allowNegative: boolean): Promise<AccountView> {
     const [row] = await this.db.query<AccountView[]>(
       `insert into accounts (id, currency, allow_negative) values ($1, $2, $3) returning ${ACCOUNT_COLUMNS}`,
       [randomUUID(), currency, allowNegative],
@@ -62,7 +63,7 @@ export class AccountsRepository {
    */
   async fund(
     accountId: string,
-    currency: string,
+    currency: CurrencyCode,
     amount: string,
   ): Promise<{ transferId: string; settled: boolean; reason?: string }> {
     const fundingId = await this.fundingAccount(currency);

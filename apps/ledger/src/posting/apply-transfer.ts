@@ -102,7 +102,7 @@ async function post(
   return toResult(event, decision, now);
 }
 
-function toResult(
+export function toResult(
   event: TransferRequestedV1,
   decision: TransferDecision,
   now: Date,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidTransferIdError, TransferNotFoundError } from '../transfer.errors.js';
 import type { Transfer } from '../transfer.response.js';
-import { isUuid } from '../validation/uuid.js';
+import { isUuid } from '#contracts';
 
 interface TransferRow {
   id: string;
