@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
 
 export interface TopicSpec {
   topic: string;
@@ -20,6 +21,34 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
         waitForLeaders: true,
       });
     }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The smallest `max.message.bytes` of `topics` (the largest record batch one partition of each
+ * accepts, as the topic or, by default, the broker sets it), less a margin for the produce
+ * request's own framing: what a producer may put in one send to any of them.
+ */
+export async function maxMessageBytes(kafka: Kafka, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configNames: ['max.message.bytes'],
+      })),
+    });
+    const limits = resources.flatMap((r) =>
+      r.configEntries
+        .filter((e) => e.configName === 'max.message.bytes')
+        .map((e) => Number(e.configValue)),
+    );
+    return Math.min(...limits, KAFKA_DEFAULT_MAX_MESSAGE_BYTES) - 1_024;
   } finally {
     await admin.disconnect();
   }

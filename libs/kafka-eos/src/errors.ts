@@ -6,6 +6,12 @@
 export type TransactionFailure =
   /** Another producer with the same transactional id took over: this instance must stop. */
   | 'fenced'
+  /**
+   * The coordinator aborted the transaction because it ran past `transaction.timeout.ms` (a
+   * stalled read, a paused process, a broker outage) and bumped the producer's epoch. Nobody
+   * else took over: start a new producer, re-read the committed position, and go on.
+   */
+  | 'timed-out'
   /** The step can be retried as it is, after a short backoff. */
   | 'retriable'
   /**

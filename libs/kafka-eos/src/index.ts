@@ -12,3 +12,4 @@ export * from './delivery-guarantee.js';
 export * from './dependency-errors.js';
 export * from './decode-json-record.js';
 export * from './describe-kafka.js';
+export * from './batch-bytes.js';

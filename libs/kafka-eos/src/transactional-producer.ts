@@ -1,4 +1,5 @@
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES, splitByBytes } from './batch-bytes.js';
 import { retryRetriable } from './retry-retriable.js';
 import {
   classifyTransactionError,
@@ -33,11 +34,20 @@ export class TransactionFailedError extends Error {
 }
 
 export interface TransactionalProducerOptions {
-  /** Broker-side limit for one transaction; the coordinator aborts it after this. */
+  /** Broker-side limit for one transaction; the coordinator aborts it after this (default 30 s). */
   transactionTimeoutMs?: number;
   /** First retry wait of a failed send (default 5 ms; see `start`). */
   initialRetryMs?: number;
+  /**
+   * The most bytes one send puts on the wire (default: Kafka's default `max.message.bytes`).
+   * A larger batch is split into several sends in the same transaction, so no partition's record
+   * batch exceeds what the topic accepts; pass the smallest `max.message.bytes` of the topics
+   * written (`maxMessageBytes`). A single record must fit on its own.
+   */
+  maxBatchBytes?: number;
 }
+
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
  * One kafkajs producer bound to one transactional id. Create it with `start()`, which fences
@@ -48,6 +58,8 @@ export class TransactionalProducer {
   private constructor(
     private readonly producer: Producer,
     readonly transactionalId: string,
+    private readonly transactionTimeoutMs: number,
+    private readonly maxBatchBytes: number,
   ) {}
 
   /**
@@ -65,7 +77,7 @@ export class TransactionalProducer {
       transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
-      transactionTimeout: options.transactionTimeoutMs ?? 30_000,
+      transactionTimeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       // Back-to-back transactions: the first send of the next one often meets
       // CONCURRENT_TRANSACTIONS while the coordinator still writes the last one's markers.
       // kafkajs retries that after its default 300 ms; the markers take a few ms. Start small
@@ -89,20 +101,29 @@ export class TransactionalProducer {
       await producer.disconnect().catch(() => undefined);
       throw new TransactionFailedError(classifyTransactionError(error), { cause: error });
     }
-    return new TransactionalProducer(producer, transactionalId);
+    return new TransactionalProducer(
+      producer,
+      transactionalId,
+      options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      options.maxBatchBytes ?? KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+    );
   }
 
   /**
    * Runs `work` inside one transaction and commits it. Never reports success before the commit
-   * succeeded. On failure it aborts when it can and throws a `TransactionFailedError`; a fenced
-   * producer throws with failure `fenced` (cause: `ProducerFencedError`).
+   * succeeded. On failure it aborts when it can and throws a `TransactionFailedError`: failure
+   * `fenced` (cause: `ProducerFencedError`) when a newer producer took the transactional id,
+   * `timed-out` when the coordinator aborted this transaction for running too long.
    */
   async inTransaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    const began = performance.now();
     const tx = await this.producer.transaction();
     try {
       const result = await work({
         send: async (batch) => {
-          await retryRetriable(() => tx.sendBatch({ topicMessages: batch }));
+          for (const part of splitByBytes(batch, this.maxBatchBytes)) {
+            await retryRetriable(() => tx.sendBatch({ topicMessages: part }));
+          }
         },
         // kafkajs retries CONCURRENT_TRANSACTIONS on produce but not on AddOffsetsToTxn.
         sendOffsets: async ({ groupId, topic, partitions }) => {
@@ -114,14 +135,30 @@ export class TransactionalProducer {
       await tx.commit();
       return result;
     } catch (error) {
-      const failure = classifyTransactionError(error);
-      if (failure !== 'fenced' && tx.isActive()) await tx.abort().catch(() => undefined);
+      const failure = this.failureOf(error, performance.now() - began);
+      if (failure === 'retriable' || failure === 'unknown') {
+        if (tx.isActive()) await tx.abort().catch(() => undefined);
+      }
       const cause =
         failure === 'fenced'
           ? new ProducerFencedError(this.transactionalId, { cause: error })
           : error;
       throw new TransactionFailedError(failure, { cause });
     }
+  }
+
+  /**
+   * A transaction that outlives `transaction.timeout.ms` is aborted by its coordinator, which
+   * bumps the producer epoch: every later step of this producer then fails exactly as if a newer
+   * instance had fenced it. The two differ in what to do (a timed-out instance starts a new
+   * producer and carries on; a fenced one has been replaced and must stop), and in one thing the
+   * instance can see for itself: the coordinator starts the clock at the transaction's first
+   * request, after `began`, so a transaction it timed out has run here for longer than the
+   * timeout, and one that was fenced sooner cannot have timed out.
+   */
+  private failureOf(error: unknown, elapsedMs: number): TransactionFailure {
+    const failure = classifyTransactionError(error);
+    return failure === 'fenced' && elapsedMs >= this.transactionTimeoutMs ? 'timed-out' : failure;
   }
 
   async close(): Promise<void> {
