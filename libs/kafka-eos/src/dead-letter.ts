@@ -7,6 +7,16 @@ export const DeadLetterHeaders = {
   sourcePartition: 'dlq-source-partition',
   sourceOffset: 'dlq-source-offset',
   attempts: 'dlq-attempts',
+  /**
+   * Set when the value was cut to fit the dead-letter topic: the original value's size in bytes.
+   * Such a record cannot be replayed as it is.
+   */
+  valueTruncated: 'dlq-value-truncated',
+  /**
+   * `true` when the failed record was answered in the same transaction (e.g. the ledger's
+   * `TransferRejected`, so the request it carried still ends), `false` when it could not be.
+   */
+  answered: 'dlq-answered',
 } as const;
 
 /** The original record, unchanged, with where it came from and why it failed. */
