@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { EventHeaders, type CurrencyCode, type TransferRequestedV1, type TransferResultV1 } from '#contracts';
+import {
+  EventHeaders,
+  type CurrencyCode,
+  type TransferRequestedV1,
+  type TransferResultV1,
+} from '#contracts';
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
@@ -120,7 +125,11 @@ export class LedgerFixture {
   }
 
   /** Produces events (and raw values, for poison tests) in one committed transaction. */
-  async send(events: Array<TransferRequestedV1 | { raw: string; key: string }>): Promise<void> {
+  async send(
+    events: Array<
+      TransferRequestedV1 | { raw: string; key: string; headers?: Record<string, string> }
+    >,
+  ): Promise<void> {
     const producer = this.kafka.producer({
       transactionalId: uniqueName('test-relay'),
       idempotent: true,
@@ -132,7 +141,7 @@ export class LedgerFixture {
       topic: this.requested,
       messages: events.map((e) =>
         'raw' in e
-          ? { key: e.key, value: e.raw }
+          ? { key: e.key, value: e.raw, headers: e.headers ?? {} }
           : {
               key: e.debitAccountId,
               value: JSON.stringify(e),
@@ -157,9 +166,9 @@ export class LedgerFixture {
     return (await this.sql.query<T>(text, values)).rows;
   }
 
-  /** Waits until every sent transfer has an inbox entry with a result. */
-  async waitForApplied(timeoutMs = 90_000): Promise<void> {
-    const ids = this.sent.map((e) => e.eventId);
+  /** Waits until every sent transfer (and every id in `also`) has an inbox entry with a result. */
+  async waitForApplied(timeoutMs = 90_000, also: string[] = []): Promise<void> {
+    const ids = [...this.sent.map((e) => e.eventId), ...also];
     await waitFor(
       async () => {
         const [row] = await this.query<{ n: number }>(

@@ -1,14 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { EventHeaders } from '#contracts';
 import { DeadLetterHeaders } from '#kafka-eos';
+import { waitFor } from '#test-infra';
 import { readCommitted } from '../support/read-topic.js';
 import { countByTransfer, LedgerFixture, type LedgerInstance } from './ledger-fixture.js';
 
+const MAX_ATTEMPTS = 3;
+let fx: LedgerFixture;
+
 describe('ledger posting', () => {
-  let fx: LedgerFixture;
   let ledger: LedgerInstance;
 
   beforeAll(async () => {
     fx = await LedgerFixture.create('ledger-posting');
-    ledger = await fx.startLedger();
+    ledger = await fx.startLedger({ POSTING_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
   });
   afterAll(async () => {
     await fx?.close();
@@ -95,21 +100,108 @@ describe('ledger posting', () => {
     expect(n).toBe(1);
   });
 
-  it('sends a poison record to the dead-letter topic and goes on with the next ones', async () => {
+  it('dead-letters a poison record and goes on with the next ones; answers it with a rejection when it names a transfer', async () => {
     const payer = await fx.openAccount(ledger, 'EUR', 100n);
     const payee = await fx.openAccount(ledger, 'EUR');
     const before = fx.transfer(payer, payee, 10n);
     const after = fx.transfer(payer, payee, 20n);
-    // Same key, so all three share a partition and the poison sits between the two.
-    await fx.send([before, { raw: '{"type":"TransferRequested","amount":', key: payer }, after]);
-    await fx.waitForApplied();
+    const notJson = randomUUID(); // named only by the event-id header
+    const invalid = fx.transfer(payer, payee, 5n); // named only by its value
+    // Same key, so all share a partition and the poison records sit between the good ones.
+    await fx.send([
+      before,
+      {
+        raw: '{"type":"TransferRequested","amount":',
+        key: payer,
+        headers: { [EventHeaders.eventId]: notJson },
+      },
+      { raw: JSON.stringify({ ...invalid, amount: '5.00' }), key: payer },
+      { raw: 'neither JSON nor an id', key: payer },
+      after,
+    ]);
+    await fx.waitForApplied(90_000, [notJson, invalid.transferId]);
 
     const dead = await readCommitted(fx.kafka, fx.deadLetter);
-    expect(dead).toHaveLength(1);
-    expect(dead[0]?.value).toBe('{"type":"TransferRequested","amount":');
+    expect(dead.map((d) => [d.value, d.headers[DeadLetterHeaders.answered]])).toEqual([
+      ['{"type":"TransferRequested","amount":', 'true'],
+      [JSON.stringify({ ...invalid, amount: '5.00' }), 'true'],
+      ['neither JSON nor an id', 'false'],
+    ]);
     expect(dead[0]?.headers[DeadLetterHeaders.reason]).toMatch(/not JSON/);
+    expect(dead[1]?.headers[DeadLetterHeaders.reason]).toMatch(/amount/);
     expect(dead[0]?.headers[DeadLetterHeaders.sourceTopic]).toBe(fx.requested);
-    const counts = countByTransfer(await fx.resultEvents());
-    expect([counts.get(before.transferId), counts.get(after.transferId)]).toEqual([1, 1]);
+    const results = await fx.resultEvents();
+    const counts = countByTransfer(results);
+    expect(
+      [before, after, { transferId: notJson }, invalid].map((t) => counts.get(t.transferId)),
+    ).toEqual([1, 1, 1, 1]);
+    for (const id of [notJson, invalid.transferId]) {
+      expect(results.find((r) => r.transferId === id)).toMatchObject({
+        type: 'TransferRejected',
+        reason: 'INVALID_REQUEST',
+      });
+    }
+    // Nothing was posted for the poison: 100 - 10 - 20.
+    expect(await balanceOf(payer)).toBe('70');
+
+    // The rejection is the transfer's one decision: a valid request with the same id later
+    // (a replay after a fix, or a forgery) is answered with it again and posts nothing.
+    await fx.send([{ ...invalid, amount: '5' }]);
+    await waitFor(
+      async () => countByTransfer(await fx.resultEvents()).get(invalid.transferId) === 2,
+      { description: 'the stored answer to the repeated request', timeoutMs: 60_000 },
+    );
+    expect((await fx.resultEvents()).filter((r) => r.transferId === invalid.transferId)).toEqual([
+      expect.objectContaining({ reason: 'INVALID_REQUEST' }),
+      expect.objectContaining({ reason: 'INVALID_REQUEST' }),
+    ]);
+    expect(await balanceOf(payer)).toBe('70');
+    expect(await fx.ledgerInvariants()).toMatchObject({ totalBalance: '0', entriesNotPaired: 0 });
+  });
+
+  it('rejects a request that fails every attempt with PROCESSING_FAILED, posting nothing', async () => {
+    const payer = await fx.openAccount(ledger, 'EUR', 100n);
+    const payee = await fx.openAccount(ledger, 'EUR');
+    const doomed = fx.transfer(payer, payee, 40n);
+    const fine = fx.transfer(payer, payee, 1n);
+    // An error no waiting cures, injected in the database for this transfer's postings only.
+    await fx.query(`
+      create function refuse_doomed() returns trigger language plpgsql as $$
+      begin
+        if new.transfer_id = '${doomed.transferId}' then raise exception 'injected fault'; end if;
+        return new;
+      end $$`);
+    await fx.query(
+      `create trigger refuse_doomed before insert on entries for each row execute function refuse_doomed()`,
+    );
+    try {
+      await fx.send([doomed, fine]);
+      await fx.waitForApplied();
+    } finally {
+      await fx.query(`drop trigger refuse_doomed on entries`);
+    }
+    const results = new Map((await fx.resultEvents()).map((r) => [r.transferId, r]));
+    expect(results.get(doomed.transferId)).toMatchObject({
+      type: 'TransferRejected',
+      reason: 'PROCESSING_FAILED',
+    });
+    expect(results.get(fine.transferId)).toMatchObject({ type: 'TransferSettled' });
+    const dead = await readCommitted(fx.kafka, fx.deadLetter);
+    const doomedDead = dead.filter((d) => d.headers[EventHeaders.eventId] === doomed.transferId);
+    expect(doomedDead).toHaveLength(1);
+    expect(doomedDead[0]?.headers).toMatchObject({
+      [DeadLetterHeaders.attempts]: String(MAX_ATTEMPTS),
+      [DeadLetterHeaders.answered]: 'true',
+      [DeadLetterHeaders.reason]: expect.stringMatching(/injected fault/) as unknown,
+    });
+    expect(await balanceOf(payer)).toBe('99');
   });
 });
+
+async function balanceOf(id: string): Promise<string> {
+  const [row] = await fx.query<{ balance: string }>(
+    `select (credits_posted - debits_posted)::text as balance from accounts where id = $1`,
+    [id],
+  );
+  return row?.balance ?? '?';
+}

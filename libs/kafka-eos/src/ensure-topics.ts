@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
 
 export interface TopicSpec {
@@ -38,7 +38,7 @@ export async function maxMessageBytes(kafka: Kafka, topics: string[]): Promise<n
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
       resources: topics.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
+        type: kafkajs.ConfigResourceTypes.TOPIC,
         name,
         configNames: ['max.message.bytes'],
       })),

@@ -8,9 +8,12 @@ import type {
   TopicMessages,
 } from 'kafkajs';
 import { backoffMs, delay } from './backoff.js';
+import { splitByBytes } from './batch-bytes.js';
 import { fetchCommittedOffset } from './committed-offset.js';
 import { crashPoint } from './crash-point.js';
-import { toDeadLetter } from './dead-letter.js';
+import { toDeadLetter, type DeadLetterFailure } from './dead-letter.js';
+import { dependencyOutage } from './dependency-errors.js';
+import { maxMessageBytes } from './ensure-topics.js';
 import {
   createPlainProducer,
   plainProducerAcks,
@@ -45,6 +48,15 @@ export interface ExactlyOnceProcessorOptions {
   /** Records per batch handler call (default 200); the processor heartbeats between calls. */
   batchHandlerMaxRecords?: number;
   deadLetterTopic: string;
+  /**
+   * Outputs answering a record that goes to the dead-letter topic, produced in the same
+   * transaction: e.g. a rejection, so that the request the record carried still ends instead of
+   * waiting for ever. Outages it meets are waited out; any other error leaves the dead letter
+   * unanswered (logged as an error and counted).
+   */
+  answerDeadLetter?: (record: InputRecord, failure: DeadLetterFailure) => Promise<OutputRecord[]>;
+  /** Topics the handlers write to besides the dead-letter topic: their size limits bound each send. */
+  outputTopics?: string[];
   logger: EosLogger;
   /** Told about each batch and transaction, for metrics. */
   observer?: ProcessorObserver;
@@ -57,13 +69,17 @@ export interface ExactlyOnceProcessorOptions {
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** `transaction.timeout.ms` of the transactional producers (default 30 s). */
+  transactionTimeoutMs?: number;
 }
 
 /** Hooks for metrics; the processor itself depends on no metrics library. */
 export interface ProcessorObserver {
   /** A fetched batch of `records` data records; `lag` = records behind the partition's end. */
   batch?(partition: number, records: number, lag: number): void;
-  transaction?(outcome: 'committed' | 'failed' | 'fenced'): void;
+  transaction?(outcome: 'committed' | 'failed' | 'fenced' | 'timed-out'): void;
+  /** A record went to the dead-letter topic; `answered` when its answer went with it. */
+  deadLetter?(answered: boolean): void;
 }
 
 /** What this instance knows about a partition it owns. */
@@ -99,6 +115,8 @@ export class ExactlyOnceProcessor {
   private readonly guarantee: DeliveryGuarantee;
   /** The producer shared by all partitions unless the guarantee is exactly-once. */
   private readonly plainProducer?: Producer;
+  /** The most bytes one send may carry: the smallest `max.message.bytes` of the output topics. */
+  private maxBatchBytes = 0;
 
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -119,6 +137,8 @@ export class ExactlyOnceProcessor {
   }
 
   async start(): Promise<void> {
+    const { kafka, deadLetterTopic, outputTopics = [] } = this.options;
+    this.maxBatchBytes = await maxMessageBytes(kafka, [deadLetterTopic, ...outputTopics]);
     await this.admin.connect();
     await this.plainProducer?.connect();
     await this.consumer.connect();
@@ -156,7 +176,10 @@ export class ExactlyOnceProcessor {
     if (known) return known;
     const producer =
       this.guarantee === 'exactly-once'
-        ? await TransactionalProducer.start(this.options.kafka, this.transactionalId(partition))
+        ? await TransactionalProducer.start(this.options.kafka, this.transactionalId(partition), {
+            transactionTimeoutMs: this.options.transactionTimeoutMs,
+            maxBatchBytes: this.maxBatchBytes,
+          })
         : undefined;
     const committed = await fetchCommittedOffset(
       this.admin,
@@ -192,7 +215,16 @@ export class ExactlyOnceProcessor {
     // Records before nextOffset were committed already (a fetch that began before we fenced).
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
     const last = messages.at(-1);
-    if (!last) return;
+    if (!last) {
+      // All of it was: kafkajs fetches from the offset it last resolved, which lags behind when a
+      // commit succeeded but was reported failed, or the previous owner committed between our
+      // join and our fence. Left alone, it would fetch this same batch for ever.
+      this.options.logger.warn(
+        `batch of ${batch.topic}[${partition}] ends before the committed offset; moving to ${state.nextOffset}`,
+      );
+      this.consumer.seek({ topic: batch.topic, partition, offset: state.nextOffset.toString() });
+      return;
+    }
     this.options.observer?.batch?.(partition, messages.length, Number(batch.offsetLag()));
     // Past trailing control records too, so a drained partition's committed offset is its end.
     const next =
@@ -204,7 +236,7 @@ export class ExactlyOnceProcessor {
     }
 
     const records = messages.map((m) => toInputRecord(batch.topic, partition, m));
-    const handledTogether = await this.handleTogether(records, heartbeat);
+    const handledTogether = await this.handleTogether(records, heartbeat, isRunning);
     const outputs: OutputRecord[] = [];
     for (const [index, record] of records.entries()) {
       if (!isRunning() || isStale()) return; // shutting down or rewound: nothing was committed
@@ -242,10 +274,12 @@ export class ExactlyOnceProcessor {
     if (outputs.length === 0 || !this.plainProducer || this.guarantee === 'exactly-once')
       return true;
     try {
-      await this.plainProducer.sendBatch({
-        topicMessages: groupByTopic(outputs),
-        acks: plainProducerAcks(this.guarantee),
-      });
+      for (const topicMessages of splitByBytes(groupByTopic(outputs), this.maxBatchBytes)) {
+        await this.plainProducer.sendBatch({
+          topicMessages,
+          acks: plainProducerAcks(this.guarantee),
+        });
+      }
       return true;
     } catch (error) {
       if (this.guarantee === 'at-most-once') {
@@ -318,19 +352,22 @@ export class ExactlyOnceProcessor {
     } catch (error) {
       this.partitions.delete(partition);
       await state.producer.close();
-      const fenced = error instanceof TransactionFailedError && error.failure === 'fenced';
-      this.options.observer?.transaction?.(fenced ? 'fenced' : 'failed');
-      if (fenced) {
+      const failure = error instanceof TransactionFailedError ? error.failure : 'unknown';
+      if (failure === 'fenced') {
+        // The next batch of this partition, if it is still ours, claims it again; if another
+        // instance owns it, the group tells this one at its next heartbeat.
+        this.options.observer?.transaction?.('fenced');
         this.options.logger.warn(
           `partition ${topic}[${partition}] was taken over by another instance (fenced)`,
         );
         return false;
       }
+      this.options.observer?.transaction?.(failure === 'timed-out' ? 'timed-out' : 'failed');
       this.options.logger.warn(
-        `transaction for ${topic}[${partition}] failed; rewinding to ${state.nextOffset}`,
-        {
-          error: String(error),
-        },
+        failure === 'timed-out'
+          ? `transaction for ${topic}[${partition}] ran past its timeout and was aborted; rewinding to ${state.nextOffset} with a new producer`
+          : `transaction for ${topic}[${partition}] failed; rewinding to ${state.nextOffset}`,
+        { error: String(error) },
       );
       await delay(backoffMs(1));
       this.consumer.seek({ topic, partition, offset: state.nextOffset.toString() });
@@ -341,11 +378,13 @@ export class ExactlyOnceProcessor {
   /**
    * The batch handler's outputs for each record, in chunks of `batchHandlerMaxRecords` (a long
    * fetch would otherwise be one long database transaction, with no heartbeat until it ends).
-   * A chunk that fails leaves its records undefined: they are handled one by one.
+   * An outage is waited out, chunk by chunk. A chunk that fails otherwise leaves its records
+   * undefined: they are handled one by one, which finds the record at fault.
    */
   private async handleTogether(
     records: InputRecord[],
     heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
   ): Promise<Array<OutputRecord[] | undefined> | undefined> {
     const { batchHandler, logger } = this.options;
     if (!batchHandler || records.length < 2) return undefined;
@@ -353,17 +392,28 @@ export class ExactlyOnceProcessor {
     const outputs: Array<OutputRecord[] | undefined> = [];
     for (let start = 0; start < records.length; start += size) {
       const chunk = records.slice(start, start + size);
-      try {
-        const answer = await batchHandler(chunk);
-        if (answer.length !== chunk.length)
-          throw new Error(`batch handler answered ${answer.length} of ${chunk.length} records`);
-        outputs.push(...answer);
-      } catch (error) {
-        logger.warn(
-          `${chunk.length} records from ${chunk[0]?.topic}[${chunk[0]?.partition}] failed together; handling them one by one`,
-          { error: String(error) },
-        );
-        outputs.push(...chunk.map(() => undefined));
+      const where = `${chunk.length} records from ${chunk[0]?.topic}[${chunk[0]?.partition}]`;
+      for (let wait = 0; ; wait++) {
+        try {
+          const answer = await batchHandler(chunk);
+          if (answer.length !== chunk.length)
+            throw new Error(`batch handler answered ${answer.length} of ${chunk.length} records`);
+          outputs.push(...answer);
+          break;
+        } catch (error) {
+          const outage = waitsOut(error);
+          if (outage && isRunning()) {
+            logger.warn(`${where}: ${outage}; waiting it out`, { error: String(error) });
+            await delay(backoffMs(wait, 100, 2_000));
+            await heartbeat();
+            continue;
+          }
+          logger.warn(`${where} failed together; handling them one by one`, {
+            error: String(error),
+          });
+          outputs.push(...chunk.map(() => undefined));
+          break;
+        }
       }
       await heartbeat();
     }
@@ -371,8 +421,10 @@ export class ExactlyOnceProcessor {
   }
 
   /**
-   * The handler's outputs for one record. Unavailable dependencies are waited out; a poison record
-   * (non-retriable error, or `maxAttempts` failures) becomes a dead letter, so the partition moves on
+   * The handler's outputs for one record. Outages (an unavailable database, or an error the
+   * handler marks `retriable`) are waited out for as long as they last, without counting as
+   * attempts; a poison record (an error marked `retriable: false`, or `maxAttempts` other
+   * failures) becomes a dead letter, answered if the application can, so the partition moves on
    * and nothing is dropped silently.
    */
   private async handle(
@@ -386,30 +438,80 @@ export class ExactlyOnceProcessor {
       try {
         return await this.options.handler(record, { attempt });
       } catch (error) {
-        const retriable = (error as { retriable?: boolean }).retriable;
-        if (retriable !== true) this.attemptsByOffset.set(key, attempt);
-        if (retriable === false || attempt >= this.maxAttempts) {
-          this.options.logger.error(
-            `record ${record.topic}[${key}] goes to the dead-letter topic`,
-            {
-              error: String(error),
-              attempts: attempt,
-            },
+        const outage = waitsOut(error);
+        if (!outage) this.attemptsByOffset.set(key, attempt);
+        const poison = !outage && (error as { retriable?: unknown }).retriable === false;
+        if (poison || (!outage && attempt >= this.maxAttempts)) {
+          return this.deadLetter(
+            record,
+            { error, attempts: attempt, poison },
+            heartbeat,
+            isRunning,
           );
-          return [toDeadLetter(record, this.options.deadLetterTopic, error, attempt)];
         }
         if (!isRunning()) return undefined;
         this.options.logger.warn(
-          `record ${record.topic}[${key}] failed (attempt ${attempt}); retrying`,
-          {
-            error: String(error),
-          },
+          outage
+            ? `record ${record.topic}[${key}]: ${outage}; waiting it out`
+            : `record ${record.topic}[${key}] failed (attempt ${attempt}); retrying`,
+          { error: String(error) },
         );
         await delay(backoffMs(wait, 100, 2_000));
         await heartbeat();
       }
     }
   }
+
+  /**
+   * The dead letter of a record that cannot be handled, and the application's answer to it, for
+   * the same transaction. Undefined only when shutting down while the answer waits out an outage.
+   */
+  private async deadLetter(
+    record: InputRecord,
+    failure: DeadLetterFailure,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<OutputRecord[] | undefined> {
+    const { answerDeadLetter, deadLetterTopic, logger, observer } = this.options;
+    const where = `${record.topic}[${record.partition}:${record.offset}]`;
+    let answer: OutputRecord[] = [];
+    for (let wait = 0; answerDeadLetter; wait++) {
+      try {
+        answer = await answerDeadLetter(record, failure);
+        break;
+      } catch (error) {
+        const outage = waitsOut(error);
+        if (!outage) {
+          logger.error(`cannot answer the dead letter of ${where}`, { error: String(error) });
+          break;
+        }
+        if (!isRunning()) return undefined;
+        logger.warn(`answering the dead letter of ${where}: ${outage}; waiting it out`);
+        await delay(backoffMs(wait, 100, 2_000));
+        await heartbeat();
+      }
+    }
+    const answered = answer.length > 0;
+    observer?.deadLetter?.(answered);
+    logger.error(`record ${where} goes to the dead-letter topic${answered ? ', answered' : ''}`, {
+      error: String(failure.error),
+      attempts: failure.attempts,
+      answered,
+    });
+    return [
+      toDeadLetter(record, deadLetterTopic, { ...failure, answered }, this.maxBatchBytes),
+      ...answer,
+    ];
+  }
+}
+
+/** Why an error is to be waited out (an outage, or marked `retriable`), or undefined. */
+function waitsOut(error: unknown): string | undefined {
+  const outage = dependencyOutage(error);
+  if (outage) return outage;
+  return (error as { retriable?: unknown } | undefined)?.retriable === true
+    ? 'retriable error'
+    : undefined;
 }
 
 function toInputRecord(topic: string, partition: number, message: KafkaMessage): InputRecord {

@@ -14,7 +14,7 @@ export const ledgerTransfers = new Counter({
 
 const transactions = new Counter({
   name: 'kafka_transactions_total',
-  help: 'Consume-transform-produce Kafka transactions by outcome (committed, failed, fenced)',
+  help: 'Consume-transform-produce Kafka transactions by outcome (committed, failed, fenced, timed-out)',
   labelNames: ['outcome'] as const,
   registers: [ledgerRegistry],
 });
@@ -33,10 +33,18 @@ const batchSize = new Histogram({
   registers: [ledgerRegistry],
 });
 
+const deadLetters = new Counter({
+  name: 'ledger_dead_letters_total',
+  help: 'Requests sent to the dead-letter topic; answered="true" when a rejection went with it (the transfer still ends), "false" when the record named no transfer',
+  labelNames: ['answered'] as const,
+  registers: [ledgerRegistry],
+});
+
 export const postingObserver: ProcessorObserver = {
   batch: (partition, records, recordsBehind) => {
     batchSize.observe(records);
     lag.set({ partition: String(partition) }, recordsBehind);
   },
   transaction: (outcome) => transactions.inc({ outcome }),
+  deadLetter: (answered) => deadLetters.inc({ answered: String(answered) }),
 };

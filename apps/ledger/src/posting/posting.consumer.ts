@@ -13,7 +13,7 @@ import {
   createKafka,
   ensureTopics,
   ExactlyOnceProcessor,
-  rethrowDependencyErrors,
+  type DeadLetterFailure,
   type InputRecord,
   type OutputRecord,
 } from '#kafka-eos';
@@ -22,6 +22,7 @@ import { ledgerConfig } from '../config/ledger.config.js';
 import { ledgerTransfers, postingObserver } from '../metrics/ledger-metrics.js';
 import { applyTransfer, applyTransfers } from './apply-transfer.js';
 import { decodeTransferRequested } from './decode-transfer-requested.js';
+import { recoverTransferId, rejectUnapplicable } from './reject-unapplicable.js';
 
 /**
  * Consumes `TransferRequested`, applies each transfer once in the ledger database, and produces
@@ -56,6 +57,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       groupId: posting.consumerGroup,
       topic: topics.transferRequested,
       deadLetterTopic: topics.deadLetter,
+      outputTopics: [topics.transferResults],
       maxAttempts: posting.maxAttempts,
       sessionTimeoutMs: posting.sessionTimeoutMs,
       guarantee: posting.guarantee,
@@ -63,6 +65,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       logger: this.logger,
       handler: (record) => this.handle(record),
       batchHandler: (records) => this.handleBatch(records),
+      answerDeadLetter: (record, failure) => this.rejectUnapplicable(record, failure),
       observer: postingObserver,
     });
     if (posting.guarantee !== 'exactly-once')
@@ -79,7 +82,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private async handle(record: InputRecord): Promise<OutputRecord[]> {
     return runWithLogContext(logContext(record), async () => {
       const event = decodeTransferRequested(record.value);
-      const result = await applyTransfer(this.db, event).catch(rethrowDependencyErrors);
+      const result = await applyTransfer(this.db, event);
       return this.answer(record, result);
     });
   }
@@ -87,13 +90,37 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   /** A whole batch in one database transaction; any failure, and the processor goes one by one. */
   private async handleBatch(records: InputRecord[]): Promise<OutputRecord[][]> {
     const events = records.map((r) => decodeTransferRequested(r.value));
-    const results = await applyTransfers(this.db, events).catch(rethrowDependencyErrors);
+    const results = await applyTransfers(this.db, events);
     return records.map((record, i) => {
       const result = results[i];
       if (!result)
         throw new Error(`no result for ${record.topic}[${record.partition}:${record.offset}]`);
       return runWithLogContext(logContext(record), () => this.answer(record, result));
     });
+  }
+
+  /**
+   * A request the ledger cannot apply (undecodable or invalid: INVALID_REQUEST; failing every
+   * attempt: PROCESSING_FAILED) is still answered, with a rejection stored like any decision, in
+   * the transaction that dead-letters it: payments settles the transfer `rejected` instead of
+   * leaving it pending for ever. A record that names no transfer is only dead-lettered.
+   */
+  private async rejectUnapplicable(
+    record: InputRecord,
+    failure: DeadLetterFailure,
+  ): Promise<OutputRecord[]> {
+    const transferId = recoverTransferId(record);
+    if (!transferId) {
+      this.logger.error(
+        `record ${record.topic}[${record.partition}:${record.offset}] names no transfer; dead-lettered unanswered`,
+      );
+      return [];
+    }
+    const reason = failure.poison ? 'INVALID_REQUEST' : 'PROCESSING_FAILED';
+    const result = await rejectUnapplicable(this.db, transferId, reason);
+    return runWithLogContext({ ...logContext(record), transferId }, () =>
+      this.answer(record, result),
+    );
   }
 
   /** The result record for one applied transfer, after its database commit. */

@@ -36,7 +36,7 @@ export const relayBatchRows = new Histogram({
 
 const settlementTransactions = new Counter({
   name: 'settlement_kafka_transactions_total',
-  help: 'Settlement consumer Kafka transactions by outcome (committed, failed, fenced)',
+  help: 'Settlement consumer Kafka transactions by outcome (committed, failed, fenced, timed-out)',
   labelNames: ['outcome'] as const,
   registers: [paymentsRegistry],
 });
@@ -48,10 +48,17 @@ const settlementLag = new Gauge({
   registers: [paymentsRegistry],
 });
 
+const settlementDeadLetters = new Counter({
+  name: 'settlement_dead_letters_total',
+  help: 'Results settlement could not apply and sent to its dead-letter topic (see `npm run dlq -- list`)',
+  registers: [paymentsRegistry],
+});
+
 export const settlementObserver: ProcessorObserver = {
   batch: (partition, _records, recordsBehind) =>
     settlementLag.set({ partition: String(partition) }, recordsBehind),
   transaction: (outcome) => settlementTransactions.inc({ outcome }),
+  deadLetter: () => settlementDeadLetters.inc(),
 };
 
 /** Outbox backlog gauges, read from the database at scrape time. */

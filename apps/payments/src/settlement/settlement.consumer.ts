@@ -7,13 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
-import {
-  createKafka,
-  ensureTopics,
-  ExactlyOnceProcessor,
-  rethrowDependencyErrors,
-  type InputRecord,
-} from '#kafka-eos';
+import { createKafka, ensureTopics, ExactlyOnceProcessor, type InputRecord } from '#kafka-eos';
 import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
@@ -89,19 +83,17 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
     }));
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [settled] = await this.db
-      .query<[Array<{ id: string }>, number]>(
-        `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
+    const [settled] = await this.db.query<[Array<{ id: string }>, number]>(
+      `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
            from unnest($1::uuid[], $2::text[], $3::text[]) as r(id, status, reason)
           where t.id = r.id and t.status = 'pending'
           returning t.id`,
-        [
-          results.map((r) => r.transferId),
-          results.map((r) => r.status),
-          results.map((r) => r.reason),
-        ],
-      )
-      .catch(rethrowDependencyErrors);
+      [
+        results.map((r) => r.transferId),
+        results.map((r) => r.status),
+        results.map((r) => r.reason),
+      ],
+    );
     const changed = new Set(settled.map((row) => row.id));
     for (const { transferId, traceId, status, reason } of results) {
       runWithLogContext({ transferId, traceId }, () => {
