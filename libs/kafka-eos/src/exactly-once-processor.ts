@@ -174,6 +174,7 @@ export class ExactlyOnceProcessor {
   private async claim(partition: number): Promise<PartitionState> {
     const known = this.partitions.get(partition);
     if (known) return known;
+    crashPoint('eos.before-claim');
     const producer =
       this.guarantee === 'exactly-once'
         ? await TransactionalProducer.start(this.options.kafka, this.transactionalId(partition), {
