@@ -1,10 +1,12 @@
 import { createTestDatabase, freePort, type TestDatabase } from '#test-infra';
+import { DataSource } from 'typeorm';
 import { startPaymentsApp, type PaymentsTestApp } from './payments-app.js';
 
 interface Readiness {
   status: string;
   info?: Record<string, { status: string }>;
   error?: Record<string, { status: string }>;
+  capabilities?: Record<string, boolean>;
 }
 
 describe('payments health', () => {
@@ -31,15 +33,12 @@ describe('payments health', () => {
     payments = await startPaymentsApp(db.url, { RELAY_MODE: 'off', SETTLEMENT_ENABLED: 'false' });
     const [status, body] = await ready(payments);
     expect(status).toBe(200);
-    expect(body.info).toMatchObject({
-      database: { status: 'up' },
-      kafka: { status: 'up' },
-      relay: { status: 'up' },
-    });
+    expect(body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
+    expect(body.capabilities).toEqual({ accepting: true });
     expect((await fetch(`${payments.url}/health/live`)).status).toBe(200);
   });
 
-  it('is alive but not ready when Kafka does not answer', async () => {
+  it('stays ready, to accept transfers, when Kafka does not answer, and says so', async () => {
     const nobody = `127.0.0.1:${await freePort()}`;
     payments = await startPaymentsApp(db.url, {
       RELAY_MODE: 'off',
@@ -47,9 +46,25 @@ describe('payments health', () => {
       KAFKA_BROKERS: nobody,
     });
     const [status, body] = await ready(payments);
-    expect(status).toBe(503);
+    expect(status).toBe(200);
     expect(body.error).toMatchObject({ kafka: { status: 'down' } });
     expect(body.info).toMatchObject({ database: { status: 'up' } });
+    expect(body.capabilities).toEqual({ accepting: true });
     expect((await fetch(`${payments.url}/health/live`)).status).toBe(200);
+  });
+
+  it('is not ready when its database does not answer', async () => {
+    payments = await startPaymentsApp(db.url, { RELAY_MODE: 'off', SETTLEMENT_ENABLED: 'false' });
+    // The app is up; then its connections to the database are gone.
+    const dataSource = payments.app.get(DataSource);
+    await dataSource.destroy();
+    try {
+      const [status, body] = await ready(payments);
+      expect(status).toBe(503);
+      expect(body.error).toMatchObject({ database: { status: 'down' } });
+      expect(body.capabilities).toEqual({ accepting: false });
+    } finally {
+      await dataSource.initialize(); // for the app's own shutdown
+    }
   });
 });

@@ -1,1 +1,2 @@
 export * from './dependency-checks.js';
+export * from './readiness.js';

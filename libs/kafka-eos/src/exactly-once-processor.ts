@@ -107,35 +107,46 @@ interface PartitionState {
  * be compared under the same faults.
  */
 export class ExactlyOnceProcessor {
-  private readonly consumer: Consumer;
-  private readonly admin: Admin;
+  private consumer!: Consumer;
+  private admin!: Admin;
+  /** The producer shared by all partitions unless the guarantee is exactly-once. */
+  private plainProducer?: Producer;
   private readonly partitions = new Map<number, PartitionState>();
   private readonly attemptsByOffset = new Map<string, number>();
   private readonly maxAttempts: number;
   private readonly guarantee: DeliveryGuarantee;
-  /** The producer shared by all partitions unless the guarantee is exactly-once. */
-  private readonly plainProducer?: Producer;
   /** The most bytes one send may carry: the smallest `max.message.bytes` of the output topics. */
   private maxBatchBytes = 0;
+  private readonly stopping = new AbortController();
+  private starting?: Promise<void>;
+  /** `starting` until Kafka answered and the consumer runs; `stopped` after `stop()`. */
+  state: 'starting' | 'running' | 'stopped' = 'starting';
 
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.guarantee = options.guarantee ?? 'exactly-once';
-    if (this.guarantee !== 'exactly-once')
-      this.plainProducer = createPlainProducer(options.kafka, this.guarantee);
-    this.admin = options.kafka.admin();
-    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
+    this.createClients();
+  }
+
+  /** Fresh kafkajs clients: a start that failed half-way is retried with new ones. */
+  private createClients(): void {
+    const { kafka } = this.options;
+    this.plainProducer =
+      this.guarantee === 'exactly-once' ? undefined : createPlainProducer(kafka, this.guarantee);
+    this.admin = kafka.admin();
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    this.consumer = kafka.consumer({
+      groupId: this.options.groupId,
       readUncommitted: false,
       sessionTimeout,
       // kafkajs heartbeats on the connection its long-polling fetches hold: keep the fetch wait
       // well under the session timeout, or an idle instance can miss its session.
       maxWaitTimeInMs: Math.min(1_000, Math.floor(sessionTimeout / 6)),
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
     });
   }
 
+  /** Connects and starts consuming; throws when Kafka does not answer (see `startInBackground`). */
   async start(): Promise<void> {
     const { kafka, deadLetterTopic, outputTopics = [] } = this.options;
     this.maxBatchBytes = await maxMessageBytes(kafka, [deadLetterTopic, ...outputTopics]);
@@ -151,14 +162,48 @@ export class ExactlyOnceProcessor {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
+    this.state = 'running';
+  }
+
+  /**
+   * Starts without waiting for Kafka: `prepare` (e.g. creating the topics) and `start` are tried
+   * again with backoff until they succeed or `stop()` is called, so a service whose other work
+   * needs no Kafka (an HTTP API, say) starts and serves while Kafka is away.
+   */
+  startInBackground(prepare: () => Promise<void> = async () => undefined): void {
+    const { logger } = this.options;
+    this.starting = (async () => {
+      for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+        try {
+          await prepare();
+          await this.start();
+          if (attempt > 0) logger.log(`consuming ${this.options.topic} after ${attempt} retries`);
+          return;
+        } catch (error) {
+          logger.warn(`cannot start consuming ${this.options.topic} yet; retrying`, {
+            error: String(error),
+          });
+          await this.disconnect();
+          this.createClients();
+          await delay(backoffMs(attempt, 500, 10_000), this.stopping.signal);
+        }
+      }
+    })();
   }
 
   /** Stops after the batch in progress: its transaction commits, or it is not begun. */
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    this.stopping.abort();
+    await this.starting;
+    await this.disconnect();
+    this.state = 'stopped';
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.consumer.disconnect().catch(() => undefined);
     this.forgetPartitions();
-    await this.plainProducer?.disconnect();
-    await this.admin.disconnect();
+    await this.plainProducer?.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
   }
 
   private transactionalId(partition: number): string {

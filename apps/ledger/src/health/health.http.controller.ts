@@ -1,27 +1,26 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  type HealthCheckResult,
-} from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { dependencyChecks } from '#health';
+import { dependencyChecks, readiness, type Readiness } from '#health';
 import { createKafka } from '#kafka-eos';
 import { ledgerConfig } from '../config/ledger.config.js';
+import { PostingConsumer } from '../posting/posting.consumer.js';
 
-/** Liveness (the process serves HTTP) and readiness (its database and Kafka answer). */
+/**
+ * Liveness (the process serves HTTP) and readiness: the ledger posts, so it is ready when its
+ * database and Kafka answer and its posting consumer runs (or posting is disabled).
+ */
 @Controller('health')
 export class HealthHttpController {
   private readonly kafka: Kafka;
 
   constructor(
     @Inject(ledgerConfig.KEY) config: ConfigType<typeof ledgerConfig>,
-    private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
+    private readonly posting: PostingConsumer,
   ) {
     this.kafka = createKafka({
       clientId: 'ledger-health',
@@ -36,8 +35,18 @@ export class HealthHttpController {
   }
 
   @Get('ready')
-  @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check(dependencyChecks(this.indicators, this.db, this.kafka));
+  ready(): Promise<Readiness> {
+    const { state } = this.posting;
+    const posting = () => {
+      const check = this.indicators.check('posting');
+      return Promise.resolve(
+        state === 'running' || state === 'disabled' ? check.up({ state }) : check.down({ state }),
+      );
+    };
+    return readiness(
+      [...dependencyChecks(this.indicators, this.db, this.kafka), posting],
+      ['database', 'kafka', 'posting'],
+      (up) => ({ posting: up('database') && up('kafka') && up('posting') }),
+    );
   }
 }

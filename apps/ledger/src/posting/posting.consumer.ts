@@ -47,11 +47,6 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       brokers: this.config.kafkaBrokers,
       logger: this.logger,
     });
-    await ensureTopics(kafka, [
-      { topic: topics.transferRequested, numPartitions: topicPartitions },
-      { topic: topics.transferResults, numPartitions: topicPartitions },
-      { topic: topics.deadLetter, numPartitions: 1 },
-    ]);
     this.processor = new ExactlyOnceProcessor({
       kafka,
       groupId: posting.consumerGroup,
@@ -72,7 +67,18 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(
         `posting with delivery guarantee ${posting.guarantee}: results may be lost or duplicated`,
       );
-    await this.processor.start();
+    this.processor.startInBackground(() =>
+      ensureTopics(kafka, [
+        { topic: topics.transferRequested, numPartitions: topicPartitions },
+        { topic: topics.transferResults, numPartitions: topicPartitions },
+        { topic: topics.deadLetter, numPartitions: 1 },
+      ]),
+    );
+  }
+
+  /** `disabled`, or whether posting consumes yet (`starting` while Kafka does not answer). */
+  get state(): 'disabled' | 'starting' | 'running' | 'stopped' {
+    return this.processor?.state ?? 'disabled';
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,22 +1,21 @@
-import { Controller, Get, Inject, Logger } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  type HealthCheckResult,
-} from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { dependencyChecks } from '#health';
+import { databaseCheck, kafkaCheck, readiness, type Readiness } from '#health';
 import { createKafka } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
-import { OutboxRelay } from '../outbox/outbox-relay.service.js';
+import { OutboxRelay, RELAY_ENABLED } from '../outbox/outbox-relay.service.js';
+import { SettlementConsumer } from '../settlement/settlement.consumer.js';
 
 /**
- * Liveness (the process serves HTTP) and readiness (its database and Kafka answer, and its relay,
- * when it runs one, has not been fenced). Public, like /metrics.
+ * Liveness (the process serves HTTP) and readiness. Accepting transfers needs only the
+ * database, so payments stays ready while Kafka is down: the outbox keeps what it accepts, and
+ * the relay and settlement catch up when Kafka is back. The answer says which of accepting,
+ * publishing and settling work now. Not ready: the database is down, or this process's relay
+ * was fenced by another instance. Public, like /metrics.
  */
 @ApiExcludeController()
 @Controller('health')
@@ -25,10 +24,12 @@ export class HealthHttpController {
 
   constructor(
     @Inject(paymentsConfig.KEY) config: ConfigType<typeof paymentsConfig>,
-    private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
+    @Inject(RELAY_ENABLED) private readonly relayEnabled: boolean,
+    // Absent in the standalone relay process.
+    @Optional() private readonly settlement?: SettlementConsumer,
   ) {
     this.kafka = createKafka({
       clientId: 'payments-health',
@@ -43,16 +44,35 @@ export class HealthHttpController {
   }
 
   @Get('ready')
-  @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      ...dependencyChecks(this.indicators, this.db, this.kafka),
-      () => {
+  ready(): Promise<Readiness> {
+    const settlement = this.settlement?.state ?? 'disabled';
+    const checks = [
+      databaseCheck(this.indicators, this.db),
+      kafkaCheck(this.indicators, this.kafka),
+    ];
+    if (this.relayEnabled) {
+      checks.push(() => {
         const relay = this.indicators.check('relay');
-        return this.relay.state === 'fenced'
-          ? relay.down({ state: this.relay.state })
-          : relay.up({ state: this.relay.state });
-      },
-    ]);
+        const { state } = this.relay;
+        return Promise.resolve(state === 'fenced' ? relay.down({ state }) : relay.up({ state }));
+      });
+    }
+    if (settlement !== 'disabled') {
+      checks.push(() => {
+        const check = this.indicators.check('settlement');
+        return Promise.resolve(
+          settlement === 'running'
+            ? check.up({ state: settlement })
+            : check.down({ state: settlement }),
+        );
+      });
+    }
+    return readiness(checks, this.relayEnabled ? ['database', 'relay'] : ['database'], (up) => ({
+      accepting: up('database'),
+      ...(this.relayEnabled && { publishing: up('database') && up('kafka') && up('relay') }),
+      ...(settlement !== 'disabled' && {
+        settling: up('database') && up('kafka') && up('settlement'),
+      }),
+    }));
   }
 }

@@ -21,7 +21,7 @@ export class OutboxRelayModule {
             options.standalone || config.relay.mode === 'embedded',
         },
       ],
-      exports: [OutboxRelay],
+      exports: [OutboxRelay, RELAY_ENABLED],
     };
   }
 }

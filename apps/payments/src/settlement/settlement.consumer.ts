@@ -38,10 +38,6 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
     });
     const { transferResults } = this.config.topics;
     const deadLetterTopic = `${transferResults}.dlq`;
-    await ensureTopics(kafka, [
-      { topic: transferResults, numPartitions: this.config.topicPartitions },
-      { topic: deadLetterTopic, numPartitions: 1 },
-    ]);
     this.processor = new ExactlyOnceProcessor({
       kafka,
       groupId: this.config.settlement.consumerGroup,
@@ -61,7 +57,19 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
         return records.map(() => []);
       },
     });
-    await this.processor.start();
+    // Accepting transfers needs no Kafka: settlement starts when Kafka answers, not before the
+    // API may serve.
+    this.processor.startInBackground(() =>
+      ensureTopics(kafka, [
+        { topic: transferResults, numPartitions: this.config.topicPartitions },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ]),
+    );
+  }
+
+  /** `disabled`, or whether settlement consumes yet (`starting` while Kafka does not answer). */
+  get state(): 'disabled' | 'starting' | 'running' | 'stopped' {
+    return this.processor?.state ?? 'disabled';
   }
 
   async beforeApplicationShutdown(): Promise<void> {
