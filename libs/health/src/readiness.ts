@@ -25,10 +25,8 @@ export async function readiness(
   required: string[],
   capabilities: (up: (check: string) => boolean) => Record<string, boolean>,
 ): Promise<Readiness> {
-  const details: HealthIndicatorResult = Object.assign(
-    {},
-    ...(await Promise.all(checks.map((c) => c()))),
-  );
+  const results = await Promise.all(checks.map((check) => check()));
+  const details: HealthIndicatorResult = Object.assign({}, ...results) as HealthIndicatorResult;
   const up = (check: string): boolean => details[check]?.status === 'up';
   const pick = (status: 'up' | 'down'): HealthIndicatorResult =>
     Object.fromEntries(Object.entries(details).filter(([, v]) => v.status === status));
