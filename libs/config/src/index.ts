@@ -1,2 +1,8 @@
 export { loadConfig, ConfigError } from './load-config.js';
-export { kafkaBrokersSchema, databaseUrlSchema, portSchema } from './common-schemas.js';
+export {
+  kafkaBrokersSchema,
+  databaseUrlSchema,
+  portSchema,
+  replicasSchema,
+  checkReplication,
+} from './common-schemas.js';

@@ -4,22 +4,98 @@ import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
-  replicationFactor?: number;
   configEntries?: Array<{ name: string; value: string }>;
+  /**
+   * The service writes to this topic: if it exists with fewer replicas than the policy asks,
+   * `ensureTopics` refuses (`TopicReplicationError`) rather than write data a single broker's
+   * disk can lose.
+   */
+  written?: boolean;
 }
 
-/** Creates the topics that do not exist yet, with explicit settings, and waits for leaders. */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+/** How many copies of each partition topics get, and how many must have a write (acks=all). */
+export interface ReplicationPolicy {
+  /** `auto`: 3 on a cluster of 3 brokers or more, else as many as there are brokers. */
+  replicationFactor: number | 'auto';
+  /** `auto`: 2 when the replication factor is 3 or more, else 1. */
+  minInsyncReplicas: number | 'auto';
+}
+
+export const AUTO_REPLICATION: ReplicationPolicy = {
+  replicationFactor: 'auto',
+  minInsyncReplicas: 'auto',
+};
+
+/** The policy's numbers on a cluster of `brokers` brokers. */
+export function replicationFor(
+  brokers: number,
+  policy: ReplicationPolicy,
+): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor =
+    policy.replicationFactor === 'auto'
+      ? Math.min(3, Math.max(1, brokers))
+      : policy.replicationFactor;
+  const minInsyncReplicas =
+    policy.minInsyncReplicas === 'auto'
+      ? replicationFactor >= 3
+        ? 2
+        : 1
+      : policy.minInsyncReplicas;
+  return { replicationFactor, minInsyncReplicas };
+}
+
+/** A topic the service writes to keeps fewer copies than configured: fix the topic or the setting. */
+export class TopicReplicationError extends Error {
+  override readonly name = 'TopicReplicationError';
+  /** Waiting does not help: the service must not start. */
+  readonly fatal = true;
+}
+
+/**
+ * Creates the topics that do not exist yet, with explicit partitions, replication factor and
+ * `min.insync.replicas` (from `policy` and the cluster's size), and waits for their leaders.
+ * A topic written to that exists with fewer replicas than the policy asks makes it throw a
+ * `TopicReplicationError`: a published request whose outbox row is deleted lives only in Kafka,
+ * so it must survive the loss of a broker's disk.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: TopicSpec[],
+  policy: ReplicationPolicy = AUTO_REPLICATION,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const { brokers } = await admin.describeCluster();
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, policy);
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((t) => ({ replicationFactor: -1, ...t })),
+        topics: missing.map(({ topic, numPartitions, configEntries = [] }) => ({
+          topic,
+          numPartitions,
+          replicationFactor,
+          configEntries: [
+            { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
+            ...configEntries,
+          ],
+        })),
         waitForLeaders: true,
       });
+    }
+    const written = topics.filter((t) => t.written && existing.has(t.topic)).map((t) => t.topic);
+    if (written.length === 0) return;
+    const metadata = await admin.fetchTopicMetadata({ topics: written });
+    for (const { name, partitions } of metadata.topics) {
+      const fewest = Math.min(...partitions.map((p) => p.replicas.length));
+      if (fewest < replicationFactor) {
+        throw new TopicReplicationError(
+          `topic ${name} has partitions with ${fewest} replica(s), fewer than the ${replicationFactor} configured ` +
+            `(TOPIC_REPLICATION_FACTOR=${policy.replicationFactor}): add replicas (kafka-reassign-partitions.sh) ` +
+            'or lower the setting knowingly; refusing to write records a single broker could lose',
+        );
+      }
     }
   } finally {
     await admin.disconnect();

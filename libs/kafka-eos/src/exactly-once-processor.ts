@@ -119,8 +119,11 @@ export class ExactlyOnceProcessor {
   private maxBatchBytes = 0;
   private readonly stopping = new AbortController();
   private starting?: Promise<void>;
-  /** `starting` until Kafka answered and the consumer runs; `stopped` after `stop()`. */
-  state: 'starting' | 'running' | 'stopped' = 'starting';
+  /**
+   * `starting` until Kafka answered and the consumer runs; `failed` when start-up met an error
+   * that waiting does not cure; `stopped` after `stop()`.
+   */
+  state: 'starting' | 'running' | 'failed' | 'stopped' = 'starting';
 
   constructor(private readonly options: ExactlyOnceProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -168,9 +171,13 @@ export class ExactlyOnceProcessor {
   /**
    * Starts without waiting for Kafka: `prepare` (e.g. creating the topics) and `start` are tried
    * again with backoff until they succeed or `stop()` is called, so a service whose other work
-   * needs no Kafka (an HTTP API, say) starts and serves while Kafka is away.
+   * needs no Kafka (an HTTP API, say) starts and serves while Kafka is away. An error marked
+   * `fatal` (e.g. a `TopicReplicationError`) is not retried: `onFatal` hears of it.
    */
-  startInBackground(prepare: () => Promise<void> = async () => undefined): void {
+  startInBackground(
+    prepare: () => Promise<void> = async () => undefined,
+    onFatal: (error: Error) => void = () => undefined,
+  ): void {
     const { logger } = this.options;
     this.starting = (async () => {
       for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
@@ -180,10 +187,16 @@ export class ExactlyOnceProcessor {
           if (attempt > 0) logger.log(`consuming ${this.options.topic} after ${attempt} retries`);
           return;
         } catch (error) {
+          await this.disconnect();
+          if (error instanceof Error && (error as { fatal?: unknown }).fatal === true) {
+            logger.error(`cannot consume ${this.options.topic}: ${error.message}`);
+            this.state = 'failed';
+            onFatal(error);
+            return;
+          }
           logger.warn(`cannot start consuming ${this.options.topic} yet; retrying`, {
             error: String(error),
           });
-          await this.disconnect();
           this.createClients();
           await delay(backoffMs(attempt, 500, 10_000), this.stopping.signal);
         }

@@ -2,7 +2,14 @@ import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { Topics } from '#contracts';
 import { deliveryGuarantees } from '#kafka-eos';
-import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
+import {
+  checkReplication,
+  databaseUrlSchema,
+  kafkaBrokersSchema,
+  loadConfig,
+  portSchema,
+  replicasSchema,
+} from '#config';
 
 /** Every setting of the ledger service, read from the environment once at start-up. */
 export const ledgerEnvSchema = z
@@ -16,6 +23,10 @@ export const ledgerEnvSchema = z
     /** Where records that cannot be applied go (undecodable, or failing POSTING_MAX_ATTEMPTS times). */
     TOPIC_DEAD_LETTER: z.string().min(1).default(`${Topics.transferRequested}.dlq`),
     TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(6),
+    /** Replicas of topics this service creates: `auto` is 3 on a cluster of 3 or more brokers. */
+    TOPIC_REPLICATION_FACTOR: replicasSchema,
+    /** Their `min.insync.replicas`: `auto` is 2 with 3 replicas or more, else 1. */
+    TOPIC_MIN_INSYNC_REPLICAS: replicasSchema,
     CONSUMER_GROUP: z.string().min(1).default('ledger'),
     POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
@@ -26,12 +37,17 @@ export const ledgerEnvSchema = z
     /** Set false to serve HTTP only (e.g. a read replica of the API). */
     POSTING_ENABLED: z.stringbool().default(true),
   })
+  .superRefine(checkReplication)
   .transform((env) => ({
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     kafkaBrokers: env.KAFKA_BROKERS,
     topicPartitions: env.TOPIC_PARTITIONS,
+    topicReplication: {
+      replicationFactor: env.TOPIC_REPLICATION_FACTOR,
+      minInsyncReplicas: env.TOPIC_MIN_INSYNC_REPLICAS,
+    },
     topics: {
       transferRequested: env.TOPIC_TRANSFER_REQUESTED,
       transferResults: env.TOPIC_TRANSFER_RESULTS,

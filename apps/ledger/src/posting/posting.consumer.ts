@@ -67,17 +67,23 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(
         `posting with delivery guarantee ${posting.guarantee}: results may be lost or duplicated`,
       );
-    this.processor.startInBackground(() =>
-      ensureTopics(kafka, [
-        { topic: topics.transferRequested, numPartitions: topicPartitions },
-        { topic: topics.transferResults, numPartitions: topicPartitions },
-        { topic: topics.deadLetter, numPartitions: 1 },
-      ]),
+    this.processor.startInBackground(
+      () =>
+        ensureTopics(
+          kafka,
+          [
+            { topic: topics.transferRequested, numPartitions: topicPartitions },
+            { topic: topics.transferResults, numPartitions: topicPartitions, written: true },
+            { topic: topics.deadLetter, numPartitions: 1, written: true },
+          ],
+          this.config.topicReplication,
+        ),
+      () => refuseToRun(),
     );
   }
 
   /** `disabled`, or whether posting consumes yet (`starting` while Kafka does not answer). */
-  get state(): 'disabled' | 'starting' | 'running' | 'stopped' {
+  get state(): 'disabled' | ExactlyOnceProcessor['state'] {
     return this.processor?.state ?? 'disabled';
   }
 
@@ -140,6 +146,11 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
     return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
   }
+}
+
+/** A misconfiguration found at start-up (logged by the processor): the ledger must not run. */
+function refuseToRun(): never {
+  process.exit(1);
 }
 
 function logContext(record: InputRecord): { transferId?: string; traceId?: string } {

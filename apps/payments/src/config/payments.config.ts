@@ -2,7 +2,14 @@ import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { Topics } from '#contracts';
 import { deliveryGuarantees } from '#kafka-eos';
-import { databaseUrlSchema, kafkaBrokersSchema, loadConfig, portSchema } from '#config';
+import {
+  checkReplication,
+  databaseUrlSchema,
+  kafkaBrokersSchema,
+  loadConfig,
+  portSchema,
+  replicasSchema,
+} from '#config';
 
 /**
  * `clientId:key[,clientId:key...]`. The key authenticates a request; the client id scopes its
@@ -39,6 +46,10 @@ export const paymentsEnvSchema = z
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
     /** Partitions of topics this service creates when they do not exist. */
     TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(6),
+    /** Replicas of topics this service creates: `auto` is 3 on a cluster of 3 or more brokers. */
+    TOPIC_REPLICATION_FACTOR: replicasSchema,
+    /** Their `min.insync.replicas`: `auto` is 2 with 3 replicas or more, else 1. */
+    TOPIC_MIN_INSYNC_REPLICAS: replicasSchema,
     /** embedded: the relay runs in the API process; standalone: in its own (relay.main.ts); off. */
     RELAY_MODE: z.enum(['embedded', 'standalone', 'off']).default('embedded'),
     RELAY_TRANSACTIONAL_ID: z.string().min(1).default('payments-outbox-relay'),
@@ -58,6 +69,7 @@ export const paymentsEnvSchema = z
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   })
+  .superRefine(checkReplication)
   .transform((env) => ({
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
@@ -66,6 +78,10 @@ export const paymentsEnvSchema = z
     /** API key → client id. */
     apiKeys: env.API_KEYS,
     topicPartitions: env.TOPIC_PARTITIONS,
+    topicReplication: {
+      replicationFactor: env.TOPIC_REPLICATION_FACTOR,
+      minInsyncReplicas: env.TOPIC_MIN_INSYNC_REPLICAS,
+    },
     topics: {
       transferRequested: env.TOPIC_TRANSFER_REQUESTED,
       transferResults: env.TOPIC_TRANSFER_RESULTS,

@@ -119,10 +119,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Fences older relays, then trusts the position they committed. */
   private async resume(): Promise<void> {
     const { transactionalId, positionTopic } = this.config.relay;
-    await ensureTopics(this.kafka, [
-      { topic: this.config.topics.transferRequested, numPartitions: this.config.topicPartitions },
-      { topic: positionTopic, numPartitions: 1 },
-    ]);
+    await ensureTopics(
+      this.kafka,
+      [
+        {
+          topic: this.config.topics.transferRequested,
+          numPartitions: this.config.topicPartitions,
+          written: true,
+        },
+        { topic: positionTopic, numPartitions: 1 },
+      ],
+      this.config.topicReplication,
+    );
     this.producer = await TransactionalProducer.start(this.kafka, transactionalId);
     this.position = await readRelayPosition(this.kafka, transactionalId, positionTopic);
     // Rows up to the position are in Kafka; a crash may have kept them from being deleted.

@@ -59,16 +59,23 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
     });
     // Accepting transfers needs no Kafka: settlement starts when Kafka answers, not before the
     // API may serve.
-    this.processor.startInBackground(() =>
-      ensureTopics(kafka, [
-        { topic: transferResults, numPartitions: this.config.topicPartitions },
-        { topic: deadLetterTopic, numPartitions: 1 },
-      ]),
+    this.processor.startInBackground(
+      () =>
+        ensureTopics(
+          kafka,
+          [
+            { topic: transferResults, numPartitions: this.config.topicPartitions },
+            { topic: deadLetterTopic, numPartitions: 1, written: true },
+          ],
+          this.config.topicReplication,
+        ),
+      // A misconfiguration found at start-up (logged by the processor): payments must not run.
+      () => process.exit(1),
     );
   }
 
   /** `disabled`, or whether settlement consumes yet (`starting` while Kafka does not answer). */
-  get state(): 'disabled' | 'starting' | 'running' | 'stopped' {
+  get state(): 'disabled' | ExactlyOnceProcessor['state'] {
     return this.processor?.state ?? 'disabled';
   }
 
