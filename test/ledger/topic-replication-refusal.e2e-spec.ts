@@ -27,7 +27,7 @@ describe('a ledger whose output topics have too few replicas', () => {
     expect(exit).toEqual({ code: 1, signal: null });
     expect(ledger?.process.log).toMatch(
       new RegExp(
-        `topic ${fx.results} has partitions with 1 replica\\(s\\), fewer than the 2 configured \\(TOPIC_REPLICATION_FACTOR=2\\)`,
+        `topic (${fx.results}|${fx.deadLetter}) has partitions with 1 replica\\(s\\), fewer than the 2 configured \\(TOPIC_REPLICATION_FACTOR=2\\)`,
       ),
     );
   });
