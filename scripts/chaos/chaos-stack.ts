@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ChaosOptions } from './chaos-options.js';
-import { LocalPostgres } from './local-postgres.js';
+import { LocalPostgres } from '../../test/infra/local-postgres.js';
 import { startInfra, type RunningInfra } from '../../test/infra/start-infra.js';
 import { PipelineFixture, type ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { History } from './history.js';

@@ -3,5 +3,6 @@ export { createTestDatabase, assertTestDatabase, type TestDatabase } from './pos
 export { pinnedVersions, repoRoot } from './repo-root.js';
 export { startInfra, type RunningInfra } from './start-infra.js';
 export { LocalKafkaCluster } from './local-kafka.js';
+export { LocalPostgres } from './local-postgres.js';
 export { freePort } from './free-port.js';
 export { uniqueName } from './unique-name.js';

@@ -33,11 +33,13 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, empty database on the run's PostgreSQL server (DATABASE_URL, set by the global setup),
- * named after the test file. Call `drop()` in afterAll.
+ * A fresh, empty database on the run's PostgreSQL server (DATABASE_URL, set by the global setup)
+ * or on `serverUrl`, named after the test file. Call `drop()` in afterAll.
  */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function createTestDatabase(
+  label: string,
+  serverUrl = process.env.DATABASE_URL,
+): Promise<TestDatabase> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set: run the tests through `npm test`');
   const slug = label
     .toLowerCase()

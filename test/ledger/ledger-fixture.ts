@@ -10,6 +10,7 @@ import {
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
+import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
 import { readCommitted, type ReadRecord } from '../support/read-topic.js';
 
 export interface LedgerInstance {
@@ -197,31 +198,8 @@ export class LedgerFixture {
   }
 
   /** Invariants of the ledger database. */
-  async ledgerInvariants(): Promise<{
-    totalBalance: string;
-    accountsOffBySum: number;
-    negativeWithoutFlag: number;
-    entriesNotPaired: number;
-  }> {
-    const [row] = await this.query<{
-      total: string;
-      off: number;
-      negative: number;
-      unpaired: number;
-    }>(`
-      select (select coalesce(sum(credits_posted - debits_posted), 0)::text from accounts) as total,
-             (select count(*)::int from accounts a where
-                a.debits_posted <> coalesce((select sum(amount) from entries e where e.account_id = a.id and e.direction = 'debit'), 0)
-             or a.credits_posted <> coalesce((select sum(amount) from entries e where e.account_id = a.id and e.direction = 'credit'), 0)) as off,
-             (select count(*)::int from accounts where not allow_negative and credits_posted < debits_posted) as negative,
-             (select count(*)::int from (select transfer_id from entries group by transfer_id having count(*) <> 2
-                or sum(case when direction = 'debit' then amount else -amount end) <> 0) t) as unpaired`);
-    return {
-      totalBalance: row?.total ?? '?',
-      accountsOffBySum: row?.off ?? -1,
-      negativeWithoutFlag: row?.negative ?? -1,
-      entriesNotPaired: row?.unpaired ?? -1,
-    };
+  ledgerInvariants(): Promise<LedgerInvariants> {
+    return ledgerInvariants(this.db.url);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   Transfer,
 } from '../../apps/payments/src/transfers/transfer.response.js';
 import { ChildService } from '../support/child-process.js';
+import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
 import { readCommitted } from '../support/read-topic.js';
 
 const API_CLIENT = 'pipeline-test';
@@ -54,10 +55,14 @@ export class PipelineFixture {
     readonly ledgerDb: TestDatabase,
   ) {}
 
-  static async create(label: string): Promise<PipelineFixture> {
+  /** `ledgerServer`: a PostgreSQL server for the ledger's database other than the run's. */
+  static async create(
+    label: string,
+    { ledgerServer }: { ledgerServer?: string } = {},
+  ): Promise<PipelineFixture> {
     const [paymentsDb, ledgerDb] = await Promise.all([
       createTestDatabase(`${label}-payments`),
-      createTestDatabase(`${label}-ledger`),
+      createTestDatabase(`${label}-ledger`, ledgerServer),
     ]);
     const fx = new PipelineFixture(paymentsDb, ledgerDb);
     // Created here rather than by whichever service starts first, so the partition count is
@@ -234,6 +239,11 @@ export class PipelineFixture {
       counts.set(transferId, (counts.get(transferId) ?? 0) + 1);
     }
     return counts;
+  }
+
+  /** Invariants of the ledger database. */
+  ledgerInvariants(): Promise<LedgerInvariants> {
+    return ledgerInvariants(this.ledgerDb.url);
   }
 
   /** The JSON log lines every process of the given kind wrote so far. */

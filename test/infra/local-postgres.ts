@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../test/infra/free-port.js';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 const DEBIAN_BINARIES = '/usr/lib/postgresql';
@@ -19,6 +19,7 @@ export class LocalPostgres {
     private readonly bin: string,
     private readonly dataDir: string,
     readonly port: number,
+    private readonly settings: Record<string, string>,
   ) {}
 
   /** The binaries of the newest installed major version, or undefined when there are none. */
@@ -30,10 +31,11 @@ export class LocalPostgres {
     return majors[0] ? join(DEBIAN_BINARIES, majors[0], 'bin') : undefined;
   }
 
-  static async start(bin: string): Promise<LocalPostgres> {
+  /** `settings` are server settings given at every start, e.g. `{ max_connections: '30' }`. */
+  static async start(bin: string, settings: Record<string, string> = {}): Promise<LocalPostgres> {
     const dataDir = mkdtempSync(join(tmpdir(), 'eos-postgres-'));
     if (process.getuid?.() === 0) chownSync(dataDir, ...postgresIds());
-    const server = new LocalPostgres(bin, dataDir, await freePort());
+    const server = new LocalPostgres(bin, dataDir, await freePort(), settings);
     await server.exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
     await server.startServer();
     return server;
@@ -61,7 +63,11 @@ export class LocalPostgres {
   }
 
   private async startServer(): Promise<void> {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dataDir}`;
+    const settings = Object.entries(this.settings).map(([name, value]) => `-c ${name}=${value}`);
+    const options = [
+      `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dataDir}`,
+      ...settings,
+    ].join(' ');
     await this.exec('pg_ctl', [
       'start',
       '-D',
