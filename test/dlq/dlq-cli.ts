@@ -13,6 +13,7 @@ export interface DlqRun {
 
 /** `npm run dlq -- <args>` as a real process, from the build output (`npm test` builds first). */
 export class DlqProcess {
+  private static readonly running = new Set<DlqProcess>();
   stdout = '';
   stderr = '';
   readonly finished: Promise<DlqRun>;
@@ -31,11 +32,20 @@ export class DlqProcess {
     );
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    DlqProcess.running.add(this);
     this.finished = new Promise((resolve) =>
-      this.child.once('close', (code, signal) =>
-        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
-      ),
+      this.child.once('close', (code, signal) => {
+        DlqProcess.running.delete(this);
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
+      }),
     );
+  }
+
+  /** For `afterEach`: a test that failed early must not leave a frozen replayer behind. */
+  static async killAll(): Promise<void> {
+    const left = [...DlqProcess.running];
+    for (const p of left) p.kill('SIGKILL');
+    await Promise.all(left.map((p) => p.finished));
   }
 
   kill(signal: NodeJS.Signals): void {

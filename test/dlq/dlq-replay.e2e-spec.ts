@@ -114,6 +114,10 @@ describe('dlq: list, show and replay (dead letters written directly)', () => {
     };
   });
 
+  afterEach(async () => {
+    await DlqProcess.killAll();
+  });
+
   /** The replayed copies on the source topic, read_committed, by the dead letter they came from. */
   async function replayedCopies(): Promise<string[]> {
     return (await readCommitted(kafka, source)).map((r) => replayedFrom(r) ?? '?').sort();
