@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { asDeadLetter } from './dead-letter-record.js';
 import { partitionCounts } from './dlq-kafka.js';
 import { readCommittedToEnd, type ReadRecord } from './read-to-end.js';
-import { logEntriesByCoordinates, replayLogTopic } from './replay-log.js';
+import { loggedReplays, replayLogTopic } from './replay-log.js';
 import { summariseDeadLetters, type TopicSummary } from './summarise-dead-letters.js';
 
 /**
@@ -18,7 +18,7 @@ export async function listDeadLetters(kafka: Kafka, topics: string[]): Promise<T
   return topics.map((topic) => {
     if (!existing.has(topic))
       return { topic, exists: false, partitions: [], total: 0, replayed: 0, groups: [] };
-    const replayed = new Set(logEntriesByCoordinates(of(replayLogTopic(topic))).keys());
+    const replayed = new Set(loggedReplays(of(replayLogTopic(topic))).keys());
     return summariseDeadLetters(topic, of(topic).map(asDeadLetter), ranges, replayed);
   });
 }

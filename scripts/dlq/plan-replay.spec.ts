@@ -1,6 +1,6 @@
 import type { DeadLetter } from './dead-letter-record.js';
 import { planReplay, selectDeadLetters } from './plan-replay.js';
-import type { ReplayLogEntry } from './replay-log.js';
+import { replayIdentity, type ReplayLogEntry } from './replay-log.js';
 
 function letter(offset: number, fields: Partial<DeadLetter> = {}): DeadLetter {
   return {
@@ -64,15 +64,16 @@ describe('planReplay', () => {
       letter(7, { answered: false }),
       letter(8),
     ];
+    // 0:1 is a dead letter at coordinates an older one had before the topic was created again.
+    const older = { topic: 'requested', partition: 1, offset: '5' };
     const log = new Map([
-      ['0:0', logged(done)],
-      ['0:1', logged(recreated, { topic: 'requested', partition: 1, offset: '5' })],
+      [replayIdentity(done, done.source), logged(done)],
+      [replayIdentity(recreated, older), logged(recreated, older)],
     ]);
     const plan = planReplay(chosen, log, options);
-    expect(plan.replay.map((l) => l.offset)).toEqual(['7', '8']);
+    expect(plan.replay.map((l) => l.offset)).toEqual(['1', '7', '8']);
     expect(plan.skipped.map((s) => [s.letter.offset, s.why])).toEqual([
       ['0', expect.stringMatching(/^already replayed at .* \(replay log offset 7\)$/)],
-      ['1', expect.stringMatching(/another dead letter at these coordinates/)],
       [
         '2',
         expect.stringMatching(/truncated .* \(original 2000000 bytes\): it cannot be replayed/),

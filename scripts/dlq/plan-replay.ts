@@ -1,6 +1,6 @@
 import { coordinatesOf, type DeadLetter } from './dead-letter-record.js';
 import type { Coordinates, ReplaySelection } from './dlq-options.js';
-import type { ReplayLogEntry } from './replay-log.js';
+import { replayIdentity, type LoggedReplays, type ReplayLogEntry } from './replay-log.js';
 
 export interface ReplayPlan {
   /** To re-publish, in dead-letter order. */
@@ -44,12 +44,12 @@ export function selectDeadLetters(
  */
 export function planReplay(
   chosen: DeadLetter[],
-  log: Map<string, ReplayLogEntry & { logOffset: string }>,
+  log: LoggedReplays,
   options: { includeAnswered: boolean; sourcePartitions: Map<string, number> },
 ): ReplayPlan {
   const plan: ReplayPlan = { replay: [], skipped: [] };
   for (const letter of chosen) {
-    const why = reasonToSkip(letter, log.get(coordinatesOf(letter)), options);
+    const why = reasonToSkip(letter, log.get(replayIdentity(letter, letter.source)), options);
     if (why) plan.skipped.push({ letter, why });
     else plan.replay.push(letter);
   }
@@ -61,18 +61,8 @@ function reasonToSkip(
   logged: (ReplayLogEntry & { logOffset: string }) | undefined,
   { includeAnswered, sourcePartitions }: Parameters<typeof planReplay>[2],
 ): string | undefined {
-  if (logged) {
-    const same =
-      letter.source !== undefined &&
-      logged.source.topic === letter.source.topic &&
-      logged.source.partition === letter.source.partition &&
-      logged.source.offset === letter.source.offset;
-    return same
-      ? `already replayed at ${logged.replayedAt} (replay log offset ${logged.logOffset})`
-      : `the replay log holds another dead letter at these coordinates (replayed ${logged.replayedAt}, ` +
-          `from ${logged.source.topic}[${logged.source.partition}:${logged.source.offset}]); ` +
-          'was the topic deleted and created again? not replayed';
-  }
+  if (logged)
+    return `already replayed at ${logged.replayedAt} (replay log offset ${logged.logOffset})`;
   if (letter.truncatedBytes !== undefined)
     return `its value was truncated to fit the dead-letter topic (original ${letter.truncatedBytes} bytes): it cannot be replayed as it is`;
   if (!letter.source)

@@ -19,7 +19,7 @@ import type { DlqCommand } from './dlq-options.js';
 import { planReplay, selectDeadLetters, type ReplayPlan } from './plan-replay.js';
 import { readCommittedToEnd } from './read-to-end.js';
 import {
-  logEntriesByCoordinates,
+  loggedReplays,
   logEntryFor,
   REPLAY_LOG_TOPIC_CONFIG,
   replayLogTopic,
@@ -78,7 +78,7 @@ export async function replayDeadLetters(
   const options = { includeAnswered: command.includeAnswered, sourcePartitions: sources };
   if (chosen.length === 0) return report(command, log, { replay: [], skipped: [] }, 0);
   if (dryRun) {
-    const logged = logEntriesByCoordinates(first.records.filter((r) => r.topic === log));
+    const logged = loggedReplays(first.records.filter((r) => r.topic === log));
     return report(command, log, planReplay(chosen, logged, options), 0);
   }
 
@@ -90,7 +90,7 @@ export async function replayDeadLetters(
   });
   try {
     const { records } = await readCommittedToEnd(kafka, [{ topic: log }]);
-    const plan = planReplay(chosen, logEntriesByCoordinates(records), options);
+    const plan = planReplay(chosen, loggedReplays(records), options);
     let transactions = 0;
     for (let i = 0; i < plan.replay.length; i += command.perTransaction) {
       const part = plan.replay.slice(i, i + command.perTransaction);

@@ -28,7 +28,7 @@ export const REPLAY_LOG_TOPIC_CONFIG = [
 
 export interface ReplayLogEntry {
   deadLetter: { topic: string; partition: number; offset: string };
-  /** The dead letter's `dlq-source-*`: tells a reused offset (topic recreated) from the same one. */
+  /** The dead letter's `dlq-source-*`: part of what the log knows it by (`replayIdentity`). */
   source: { topic: string; partition: number; offset: string };
   to: { topic: string; partition: number };
   replayedAt: string;
@@ -54,17 +54,33 @@ export function toLogMessage(entry: ReplayLogEntry): Message {
 }
 
 /**
- * The committed entries by dead-letter coordinates (`<partition>:<offset>`), with where each is
- * in the log. A record that is not an entry (written by something else) is left out.
+ * What the log knows a dead letter by: its coordinates and the source coordinates it names. The
+ * coordinates alone are not enough: a dead-letter topic deleted and created again starts its
+ * offsets over, and its new dead letters must not pass for the old ones replayed before.
  */
-export function logEntriesByCoordinates(
-  records: ReadRecord[],
-): Map<string, ReplayLogEntry & { logOffset: string }> {
-  const entries = new Map<string, ReplayLogEntry & { logOffset: string }>();
+export function replayIdentity(
+  at: { partition: number; offset: string },
+  source: { topic: string; partition: number; offset: string } | undefined,
+): string {
+  const from = source ? `${source.topic}[${source.partition}:${source.offset}]` : '?';
+  return `${coordinatesOf(at)} from ${from}`;
+}
+
+export type LoggedReplays = Map<string, ReplayLogEntry & { logOffset: string }>;
+
+/**
+ * The committed entries by `replayIdentity`, with where each is in the log. A record that is not
+ * an entry (written by something else) is left out.
+ */
+export function loggedReplays(records: ReadRecord[]): LoggedReplays {
+  const entries: LoggedReplays = new Map();
   for (const { message } of records) {
     const entry = parseEntry(message.value);
     if (entry)
-      entries.set(coordinatesOf(entry.deadLetter), { ...entry, logOffset: message.offset });
+      entries.set(replayIdentity(entry.deadLetter, entry.source), {
+        ...entry,
+        logOffset: message.offset,
+      });
   }
   return entries;
 }

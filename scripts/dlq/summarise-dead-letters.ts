@@ -1,6 +1,7 @@
 import { coordinatesOf, type DeadLetter } from './dead-letter-record.js';
 import { normaliseReason } from './normalise-reason.js';
 import type { PartitionRange } from './read-to-end.js';
+import { replayIdentity } from './replay-log.js';
 
 /** One cause of failure in one dead-letter topic. */
 export interface ReasonGroup {
@@ -18,7 +19,7 @@ export interface ReasonGroup {
   answered: { yes: number; no: number; unknown: number };
   /** Records whose value was cut to fit the topic: they cannot be replayed. */
   truncated: number;
-  /** Records whose coordinates are in the topic's replay log. */
+  /** Records the topic's replay log holds. */
   replayed: number;
   /** Every record's `<partition>:<offset>`, in offset order. */
   records: string[];
@@ -46,7 +47,7 @@ export function summariseDeadLetters(
     const reason = normaliseReason(letter.reason);
     const group = groups.get(reason) ?? emptyGroup(reason, letter.timestamp);
     groups.set(reason, group);
-    add(group, letter, replayed.has(coordinatesOf(letter)));
+    add(group, letter, replayed.has(replayIdentity(letter, letter.source)));
   }
   const sorted = [...groups.values()].sort(
     (a, b) => b.count - a.count || a.firstAt.localeCompare(b.firstAt),
