@@ -1,6 +1,11 @@
 import kafkajs, { type Kafka } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
 
+// kafkajs is CommonJS, and Node's ES module loader does not find `ConfigResourceTypes` among its
+// named exports (it finds `Kafka` and `logLevel`): a named import of it stops every process that
+// loads this file from dist/ with a SyntaxError. It is there on the module object.
+const { ConfigResourceTypes } = kafkajs;
+
 export interface TopicSpec {
   topic: string;
   numPartitions: number;

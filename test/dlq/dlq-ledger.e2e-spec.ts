@@ -1,0 +1,191 @@
+import { waitFor } from '#test-infra';
+import { countByTransfer, LedgerFixture, type LedgerInstance } from '../ledger/ledger-fixture.js';
+import { readCommitted } from '../support/read-topic.js';
+import { runDlq, runDlqJson } from './dlq-cli.js';
+
+interface Group {
+  reason: string;
+  count: number;
+  examples: string[];
+  sources: Record<string, number[]>;
+  attempts: { min: number; max: number } | null;
+  answered: { yes: number; no: number; unknown: number };
+  records: string[];
+}
+interface Summary {
+  topic: string;
+  exists: boolean;
+  total: number;
+  groups: Group[];
+}
+interface Report {
+  replayed: Array<{ deadLetter: string }>;
+  skipped: Array<{ deadLetter: string; why: string }>;
+}
+
+/**
+ * A real ledger dead-letters what it cannot apply: records that are not JSON, JSON with invalid
+ * fields, and valid transfers whose postings the database refuses (a trigger standing in for a
+ * bug or a misconfiguration, failing POSTING_MAX_ATTEMPTS times). The operator lists them, looks
+ * at one, fixes the database and replays the transfers: the ledger applies each once. Replaying
+ * the records that are not JSON only dead-letters them again.
+ */
+describe('dlq: the ledger’s dead letters, listed, shown and replayed after a fix', () => {
+  let fx: LedgerFixture;
+  let ledger: LedgerInstance;
+  let env: Record<string, string>;
+  let payer: string;
+  let frozen: string[];
+  let toFrozen: ReturnType<LedgerFixture['transfer']>[];
+  /** Coordinates of the dead letters the tests replayed. */
+  const replayed: string[] = [];
+
+  const list = async (): Promise<Summary> =>
+    (await runDlqJson<{ topics: Summary[] }>(['list', '--topic', 'ledger'], env))
+      .topics[0] as Summary;
+  const group = (summary: Summary, prefix: string): Group | undefined =>
+    summary.groups.find((g) => g.reason.startsWith(prefix));
+
+  beforeAll(async () => {
+    fx = await LedgerFixture.create('dlq-ledger');
+    ledger = await fx.startLedger({ POSTING_MAX_ATTEMPTS: '2' });
+    env = {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      TOPIC_DEAD_LETTER: fx.deadLetter,
+      TOPIC_TRANSFER_RESULTS: fx.results,
+    };
+    await fx.query(`create table frozen_accounts (id uuid primary key)`);
+    await fx.query(`
+      create function refuse_frozen_entries() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from frozen_accounts where id = new.account_id) then
+          raise exception 'entries for account % are frozen', new.account_id;
+        end if;
+        return new;
+      end $$`);
+    await fx.query(`
+      create trigger refuse_frozen_entries before insert on entries
+        for each row execute function refuse_frozen_entries()`);
+
+    payer = await fx.openAccount(ledger, 'EUR', 1_000n);
+    frozen = [await fx.openAccount(ledger, 'EUR'), await fx.openAccount(ledger, 'EUR')];
+    for (const id of frozen) await fx.query(`insert into frozen_accounts values ($1)`, [id]);
+    toFrozen = [fx.transfer(payer, frozen[0] ?? '', 10n), fx.transfer(payer, frozen[1] ?? '', 20n)];
+    const invalid = (): string =>
+      JSON.stringify({ ...fx.transfer(payer, frozen[0] ?? '', 1n), amount: '-5' });
+    // One key: one partition, in this order.
+    await fx.send([
+      { raw: '{"type":"TransferRequested","amount":', key: payer },
+      { raw: invalid(), key: payer },
+      ...toFrozen,
+      { raw: 'not JSON at all', key: payer },
+      { raw: invalid(), key: payer },
+    ]);
+    await waitFor(async () => (await list()).total === 6, {
+      description: 'six dead letters from the ledger',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it('lists them by reason, with sources, attempts and records (the real CLI)', async () => {
+    const { topics } = await runDlqJson<{ topics: Summary[] }>(['list'], env);
+    expect(topics.map((t) => [t.topic, t.exists, t.total])).toEqual([
+      [fx.deadLetter, true, 6],
+      [`${fx.results}.dlq`, false, 0],
+    ]);
+    const ledgerDlq = topics[0] as Summary;
+    expect(ledgerDlq.groups).toHaveLength(3);
+    const frozenGroup = group(ledgerDlq, 'entries for account <uuid> are frozen');
+    expect(frozenGroup).toMatchObject({ count: 2, attempts: { min: 2, max: 2 } });
+    expect(frozenGroup?.examples.sort()).toEqual(
+      frozen.map((id) => `entries for account ${id} are frozen`).sort(),
+    );
+    expect(Object.keys(frozenGroup?.sources ?? {})).toEqual([fx.requested]);
+    expect(group(ledgerDlq, 'value is not JSON')).toMatchObject({
+      count: 2,
+      attempts: { min: 1, max: 1 },
+    });
+    expect(
+      group(ledgerDlq, 'not a TransferRequested v1: amount: must be a positive whole number'),
+    ).toMatchObject({
+      count: 2,
+    });
+
+    const text = await runDlq(['list'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${fx.deadLetter}: 6 dead letters`);
+    expect(text.stdout).toContain('  2× entries for account <uuid> are frozen');
+    expect(text.stdout).toContain(`${fx.results}.dlq: no such topic`);
+  });
+
+  it('shows one of them in full', async () => {
+    const at = group(await list(), 'entries for account')?.records[0] ?? '';
+    const shown = await runDlq(['show', 'ledger', at], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`${fx.deadLetter} ${at}, dead-lettered at `);
+    expect(shown.stdout).toContain(`  dlq-reason: entries for account ${frozen[0]} are frozen`);
+    expect(shown.stdout).toContain(`  dlq-source-topic: ${fx.requested}`);
+    expect(shown.stdout).toContain('  dlq-attempts: 2');
+    expect(shown.stdout).toContain(`  event-id: ${toFrozen[0]?.eventId}`);
+    expect(shown.stdout).toContain(`value (utf-8, `);
+    expect(shown.stdout).toContain(JSON.stringify(toFrozen[0]));
+  });
+
+  it('after the fix, replays the transfers: the ledger applies each once; a second replay publishes nothing', async () => {
+    await fx.query(`delete from frozen_accounts`);
+    const replay = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'are frozen'], env);
+    expect(replay.replayed).toHaveLength(2);
+    replayed.push(...replay.replayed.map((r) => r.deadLetter));
+    await fx.waitForApplied();
+    await fx.waitForResults();
+
+    const again = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'are frozen'], env);
+    expect(again.replayed).toEqual([]);
+    expect(again.skipped.map((s) => s.why)).toEqual([
+      expect.stringMatching(/^already replayed/),
+      expect.stringMatching(/^already replayed/),
+    ]);
+
+    const results = await fx.resultEvents();
+    expect(toFrozen.map((t) => results.find((r) => r.transferId === t.transferId)?.type)).toEqual([
+      'TransferSettled',
+      'TransferSettled',
+    ]);
+    const counts = countByTransfer(results);
+    expect(toFrozen.map((t) => counts.get(t.transferId))).toEqual([1, 1]);
+    expect(await fx.ledgerInvariants()).toMatchObject({ totalBalance: '0', entriesNotPaired: 0 });
+  });
+
+  it('replays what is not JSON into the same failure: the ledger dead-letters it again, marked as replayed', async () => {
+    const replay = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'not JSON'], env);
+    const notJsonReplayed = replay.replayed.map((r) => r.deadLetter);
+    expect(notJsonReplayed).toHaveLength(2);
+    replayed.push(...notJsonReplayed);
+    await waitFor(async () => (await list()).total === 8, {
+      description: 'the two replayed records dead-lettered again',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    const notJson = group(await list(), 'value is not JSON');
+    expect(notJson?.count).toBe(4);
+    const newest = notJson?.records.at(-1) ?? '';
+    const shown = await runDlq(['show', 'ledger', newest], env);
+    expect(shown.stdout).toMatch(
+      new RegExp(`  dlq-replayed-from: ${fx.deadLetter}:(${notJsonReplayed.join('|')})\\n`),
+    );
+  });
+
+  // Last: the sentinel records the read appends to the requested topic are not JSON either, and
+  // the ledger dead-letters them.
+  it('put each replayed record on the requested topic once (read_committed)', async () => {
+    const copies = (await readCommitted(fx.kafka, fx.requested)).flatMap(
+      (r) => r.headers['dlq-replayed-from'] ?? [],
+    );
+    expect(copies.sort()).toEqual(replayed.map((c) => `${fx.deadLetter}:${c}`).sort());
+    expect(replayed).toHaveLength(4);
+  });
+});
