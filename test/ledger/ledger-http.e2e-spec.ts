@@ -55,4 +55,24 @@ describe('ledger HTTP API on bad input', () => {
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ statusCode: status, code, message: anyString });
   });
+
+  it.each(['99999999999999999999', '9223372036854775808', '1'.repeat(40)])(
+    'answers 400 VALIDATION_FAILED for entries after=%s, past the bigint entry ids',
+    async (after) => {
+      const response = await fetch(`${ledger.url}/accounts/${accountId}/entries?after=${after}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'after', message: anyString }],
+      });
+    },
+  );
+
+  it('lists no entries after the largest entry id', async () => {
+    const response = await fetch(
+      `${ledger.url}/accounts/${accountId}/entries?after=9223372036854775807`,
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ entries: [] });
+  });
 });

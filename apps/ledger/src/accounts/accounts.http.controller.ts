@@ -19,9 +19,15 @@ const openAccountBody = z
   .object({ currency: currencySchema, allowNegative: z.boolean().default(false) })
   .strict();
 const fundBody = z.object({ amount: amountSchema }).strict();
+/** `entries.id` is a bigint: a larger `after` would fail the SQL comparison, not match nothing. */
+const MAX_ENTRY_ID = 2n ** 63n - 1n;
 const entriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  after: z.string().regex(/^\d+$/).optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, { message: 'must be an entry id: digits, at most 19', abort: true })
+    .refine((id) => BigInt(id) <= MAX_ENTRY_ID, `must be at most ${MAX_ENTRY_ID}`)
+    .optional(),
 });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
