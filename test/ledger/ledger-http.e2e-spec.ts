@@ -75,4 +75,13 @@ describe('ledger HTTP API on bad input', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ entries: [] });
   });
+
+  it('funds an account named by its id in upper case', async () => {
+    const response = await fetch(
+      `${ledger.url}/accounts/${accountId.toUpperCase()}/fund`,
+      json('POST', { amount: '5' }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: accountId, balance: '105' });
+  });
 });

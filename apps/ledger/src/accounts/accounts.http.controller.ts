@@ -63,9 +63,9 @@ export class AccountsHttpController {
     @Param('id') id: string,
     @Query() query: unknown,
   ): Promise<{ entries: EntryView[] }> {
-    await this.existing(id);
+    const account = await this.existing(id);
     const { limit, after } = parse(entriesQuery, query);
-    return { entries: await this.accounts.entries(id, limit, after) };
+    return { entries: await this.accounts.entries(account.id, limit, after) };
   }
 
   /** Credits the account from its currency's funding account. */
@@ -77,7 +77,8 @@ export class AccountsHttpController {
   ): Promise<AccountView & { transferId: string }> {
     const account = await this.existing(id);
     const { amount: value } = parse(fundBody, body);
-    const result = await this.accounts.fund(id, account.currency, value);
+    // The stored id, not the path's spelling: posting finds accounts by their lower-case id.
+    const result = await this.accounts.fund(account.id, account.currency, value);
     if (!result.settled) {
       throw new BadRequestException({
         statusCode: 400,
@@ -85,7 +86,7 @@ export class AccountsHttpController {
         message: 'the funding transfer was rejected',
       });
     }
-    return { ...(await this.existing(id)), transferId: result.transferId };
+    return { ...(await this.existing(account.id)), transferId: result.transferId };
   }
 
   private async existing(id: string): Promise<AccountView> {
