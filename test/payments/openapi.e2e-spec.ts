@@ -3,7 +3,16 @@ import { startPaymentsApp, type PaymentsTestApp } from './payments-app.js';
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+        parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>;
+      }
+    >
+  >;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 
@@ -20,7 +29,7 @@ describe('OpenAPI', () => {
     await db?.drop();
   });
 
-  it('serves a document describing both endpoints, the credentials and the error body', async () => {
+  it('serves a document describing the endpoints, the credentials and the error body', async () => {
     const response = await fetch(`${payments.url}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as OpenApiDocument;
@@ -37,6 +46,34 @@ describe('OpenAPI', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
     expect(document.components.schemas.ErrorBody).toMatchObject({
       required: ['statusCode', 'code', 'message'],
+    });
+  });
+
+  it('describes GET /transfers: its query parameters and a page of transfers', async () => {
+    const document = (await (await fetch(`${payments.url}/docs-json`)).json()) as OpenApiDocument;
+    const list = document.paths['/transfers']?.get;
+    expect(list).toBeDefined();
+    expect(Object.keys(list!.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
+    expect(
+      list!.parameters?.map(({ name, in: place, required }) => [name, place, required]),
+    ).toEqual([
+      ['status', 'query', false],
+      ['olderThanSeconds', 'query', false],
+      ['limit', 'query', false],
+      ['cursor', 'query', false],
+    ]);
+    const parameter = (name: string) => list!.parameters!.find((p) => p.name === name)!.schema;
+    expect(parameter('status')).toMatchObject({ enum: ['pending', 'completed', 'rejected'] });
+    expect(parameter('limit')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,10}$' });
+    expect(list!.responses['200']!.content!['application/json']!.schema).toMatchObject({
+      properties: {
+        transfers: {
+          type: 'array',
+          items: { properties: { status: { enum: ['pending', 'completed', 'rejected'] } } },
+        },
+        nextCursor: { nullable: true },
+      },
+      required: ['transfers', 'nextCursor'],
     });
   });
 

@@ -19,9 +19,15 @@ const openAccountBody = z
   .object({ currency: currencySchema, allowNegative: z.boolean().default(false) })
   .strict();
 const fundBody = z.object({ amount: amountSchema }).strict();
+/** `entries.id` is a bigint: a larger `after` would fail the SQL comparison, not match nothing. */
+const MAX_ENTRY_ID = 2n ** 63n - 1n;
 const entriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  after: z.string().regex(/^\d+$/).optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, { message: 'must be an entry id: digits, at most 19', abort: true })
+    .refine((id) => BigInt(id) <= MAX_ENTRY_ID, `must be at most ${MAX_ENTRY_ID}`)
+    .optional(),
 });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -57,9 +63,9 @@ export class AccountsHttpController {
     @Param('id') id: string,
     @Query() query: unknown,
   ): Promise<{ entries: EntryView[] }> {
-    await this.existing(id);
+    const account = await this.existing(id);
     const { limit, after } = parse(entriesQuery, query);
-    return { entries: await this.accounts.entries(id, limit, after) };
+    return { entries: await this.accounts.entries(account.id, limit, after) };
   }
 
   /** Credits the account from its currency's funding account. */
@@ -71,7 +77,8 @@ export class AccountsHttpController {
   ): Promise<AccountView & { transferId: string }> {
     const account = await this.existing(id);
     const { amount: value } = parse(fundBody, body);
-    const result = await this.accounts.fund(id, account.currency, value);
+    // The stored id, not the path's spelling: posting finds accounts by their lower-case id.
+    const result = await this.accounts.fund(account.id, account.currency, value);
     if (!result.settled) {
       throw new BadRequestException({
         statusCode: 400,
@@ -79,7 +86,7 @@ export class AccountsHttpController {
         message: 'the funding transfer was rejected',
       });
     }
-    return { ...(await this.existing(id)), transferId: result.transferId };
+    return { ...(await this.existing(account.id)), transferId: result.transferId };
   }
 
   private async existing(id: string): Promise<AccountView> {

@@ -68,6 +68,8 @@ export const paymentsEnvSchema = z
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /** A transfer pending for longer counts in `payments_transfers_pending_over_threshold`. */
+    PENDING_ALERT_AFTER_SECONDS: z.coerce.number().int().min(1).max(604_800).default(60),
   })
   .superRefine(checkReplication)
   .transform((env) => ({
@@ -100,6 +102,9 @@ export const paymentsEnvSchema = z
       batchSize: env.RELAY_BATCH_SIZE,
       commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+    },
+    metrics: {
+      pendingAlertAfterSeconds: env.PENDING_ALERT_AFTER_SECONDS,
     },
   }));
 

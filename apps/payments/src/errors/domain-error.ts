@@ -11,7 +11,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED';
 
-/** One invalid input: `field` is a body field name or a header name. */
+/** One invalid input: `field` is a body field, header or query parameter name. */
 export interface ErrorDetail {
   field: string;
   message: string;

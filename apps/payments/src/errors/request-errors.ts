@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { DomainError, type ErrorDetail } from './domain-error.js';
 
 export class ValidationFailedError extends DomainError {
@@ -5,6 +6,20 @@ export class ValidationFailedError extends DomainError {
 
   constructor(details: ErrorDetail[]) {
     super('The request is invalid; see details.', details);
+  }
+
+  /**
+   * One detail per issue of a failed zod parse, named by its field (`whole` when the issue is
+   * about the input as a whole); an unknown field gets one detail per key.
+   */
+  static fromIssues(issues: readonly z.core.$ZodIssue[], whole: string): ValidationFailedError {
+    return new ValidationFailedError(
+      issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ field: key, message: 'is not a known field' }))
+          : [{ field: issue.path.join('.') || whole, message: issue.message }],
+      ),
+    );
   }
 }
 

@@ -12,7 +12,9 @@ export const errorBodySchema = z.object({
   details: z
     .array(
       z.object({
-        field: z.string().meta({ description: 'Body field or header name', example: 'amount' }),
+        field: z
+          .string()
+          .meta({ description: 'Body field, header or query parameter name', example: 'amount' }),
         message: z.string(),
       }),
     )

@@ -17,7 +17,7 @@ another body is refused with \`422 IDEMPOTENCY_KEY_REUSED\`.
 | status | code | when |
 | --- | --- | --- |
 | 400 | MALFORMED_JSON | the body is not JSON, or not an object or array |
-| 400 | VALIDATION_FAILED | invalid body fields (also the same account on both sides) or an invalid Idempotency-Key; \`details\` lists each |
+| 400 | VALIDATION_FAILED | invalid body fields (also the same account on both sides), an invalid Idempotency-Key, or an invalid or unknown query parameter; \`details\` lists each |
 | 400 | IDEMPOTENCY_KEY_MISSING | no or an empty Idempotency-Key header |
 | 400 | INVALID_TRANSFER_ID | the transfer id in the path is not a UUID |
 | 401 | UNAUTHENTICATED | no or an unknown API key |

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ProcessorObserver } from '#kafka-eos';
 import type { DataSource } from 'typeorm';
 import { outboxBacklog } from '../outbox/fetch-outbox-batch.js';
+import { pendingTransfers, type PendingTransfers } from '../transfers/pending-transfers.js';
 
 /** The payments process's Prometheus registry; `/metrics` serves it. */
 export const paymentsRegistry = new Registry();
@@ -78,6 +79,42 @@ export function registerOutboxGauges(db: DataSource): void {
       registers: [paymentsRegistry],
       async collect() {
         this.set((await outboxBacklog(db))[pick]);
+      },
+    });
+  }
+}
+
+/**
+ * Gauges of transfers that stay pending, read from the database at scrape time: every accepted
+ * transfer should reach a final state, and these show the ones that do not. Both come from one
+ * query per scrape: the registry collects all metrics at once, so the gauges share the query in
+ * flight.
+ */
+export function registerPendingTransferGauges(db: DataSource, alertAfterSeconds: number): void {
+  let inFlight: Promise<PendingTransfers> | undefined;
+  const read = (): Promise<PendingTransfers> =>
+    (inFlight ??= pendingTransfers(db, alertAfterSeconds).finally(() => {
+      inFlight = undefined;
+    }));
+  for (const [name, help, pick] of [
+    [
+      'payments_oldest_pending_transfer_age_seconds',
+      'Age of the oldest transfer still pending (0 when none is)',
+      'oldestAgeSeconds',
+    ],
+    [
+      'payments_transfers_pending_over_threshold',
+      `Transfers pending for longer than PENDING_ALERT_AFTER_SECONDS (${alertAfterSeconds} s)`,
+      'overThreshold',
+    ],
+  ] as const) {
+    paymentsRegistry.removeSingleMetric(name);
+    new Gauge({
+      name,
+      help,
+      registers: [paymentsRegistry],
+      async collect() {
+        this.set((await read())[pick]);
       },
     });
   }

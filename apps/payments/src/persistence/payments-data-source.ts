@@ -1,8 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import { CreateTransfersAndOutbox1732300000000 } from './migrations/1732300000000-create-transfers-and-outbox.js';
+import { IndexTransfersByStatus1796153812123 } from './migrations/1796153812123-index-transfers-by-status.js';
 
 /** Migrations in order. The schema is never synchronised from entities. */
-export const paymentsMigrations = [CreateTransfersAndOutbox1732300000000];
+export const paymentsMigrations = [
+  CreateTransfersAndOutbox1732300000000,
+  IndexTransfersByStatus1796153812123,
+];
 
 export function paymentsDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -34,3 +34,12 @@ export const transferSchema = z.object({
   updatedAt: timestamp,
 });
 export type Transfer = z.output<typeof transferSchema>;
+
+/** The answer to `GET /transfers`: one page, oldest first. */
+export const transferPageSchema = z.object({
+  transfers: z.array(transferSchema),
+  nextCursor: z.string().nullable().meta({
+    description: 'Send as `cursor` (with the same filters) for the next page; null on the last',
+  }),
+});
+export type TransferPage = z.output<typeof transferPageSchema>;

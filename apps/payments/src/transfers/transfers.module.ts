@@ -3,10 +3,19 @@ import { CreateTransferHttpController } from './create-transfer/create-transfer.
 import { CreateTransferService } from './create-transfer/create-transfer.service.js';
 import { GetTransferHttpController } from './get-transfer/get-transfer.http.controller.js';
 import { GetTransferService } from './get-transfer/get-transfer.service.js';
+import { ListTransfersHttpController } from './list-transfers/list-transfers.http.controller.js';
+import { ListTransfersService } from './list-transfers/list-transfers.service.js';
 
-/** The transfers HTTP API: POST /transfers and GET /transfers/:id. */
+/**
+ * The transfers HTTP API: POST /transfers, GET /transfers (the listing) and GET /transfers/:id.
+ * The last two never match the same path (`:id` is never empty: `/transfers/` is the listing).
+ */
 @Module({
-  controllers: [CreateTransferHttpController, GetTransferHttpController],
-  providers: [CreateTransferService, GetTransferService],
+  controllers: [
+    CreateTransferHttpController,
+    ListTransfersHttpController,
+    GetTransferHttpController,
+  ],
+  providers: [CreateTransferService, ListTransfersService, GetTransferService],
 })
 export class TransfersModule {}

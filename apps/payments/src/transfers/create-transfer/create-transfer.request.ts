@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ErrorDetail } from '../../errors/domain-error.js';
 import { ValidationFailedError } from '../../errors/request-errors.js';
 import { accountIdSchema, amountSchema, currencySchema } from '#contracts';
 
@@ -24,13 +23,6 @@ export type CreateTransferRequest = z.output<typeof createTransferRequestSchema>
 /** The validated, normalised body, or a `ValidationFailedError` listing every invalid field. */
 export function parseCreateTransferRequest(body: unknown): CreateTransferRequest {
   const result = createTransferRequestSchema.safeParse(body);
-  if (!result.success) throw new ValidationFailedError(result.error.issues.flatMap(toDetails));
+  if (!result.success) throw ValidationFailedError.fromIssues(result.error.issues, 'body');
   return result.data;
-}
-
-function toDetails(issue: z.core.$ZodIssue): ErrorDetail[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: key, message: 'is not a known field' }));
-  }
-  return [{ field: issue.path.join('.') || 'body', message: issue.message }];
 }
