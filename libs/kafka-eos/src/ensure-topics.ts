@@ -1,5 +1,9 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
+
+// kafkajs is CommonJS: Node's ES module loader finds only some of its exports by name (Kafka,
+// logLevel), not ConfigResourceTypes. Imported by name, every service failed to start.
+const { ConfigResourceTypes } = kafkajs;
 
 export interface TopicSpec {
   topic: string;
