@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventHeaders, type TransferRequestedV1 } from '#contracts';
-import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { appendToOutbox } from '../../apps/payments/src/outbox/append-to-outbox.js';
 import { paymentsDataSourceOptions } from '../../apps/payments/src/persistence/payments-data-source.js';
 import { ChildService } from '../support/child-process.js';
 import { readCommitted } from '../support/read-topic.js';
 
 export const ACCOUNTS = Array.from({ length: 5 }, () => randomUUID());
+
+/** What a relay logs once it has started its producer and read its position. */
+export const RESUMED = 'relay resumed';
 
 /**
  * A payments database with its schema, fresh topics, and relays started as real processes.
@@ -53,6 +56,28 @@ export class RelayFixture {
     });
     this.relays.push(relay);
     return relay;
+  }
+
+  /**
+   * Starts a relay with its HTTP port (health, metrics) and waits until it serves and its loop
+   * runs, so that a crash or pause point is reached only by rows written after this returns.
+   */
+  async startServingRelay(
+    env: Record<string, string> = {},
+  ): Promise<{ relay: ChildService; url: string }> {
+    const port = await freePort();
+    const relay = this.startRelay({ PORT: String(port), ...env });
+    const url = `http://127.0.0.1:${port}`;
+    const outcome = await waitFor(
+      async () => {
+        if (!relay.running) return 'exited';
+        const live = (await fetch(`${url}/health/live`)).status === 200;
+        return live && relay.log.includes(RESUMED) && 'serving';
+      },
+      { description: 'the relay serving HTTP and resumed', timeoutMs: 30_000 },
+    );
+    if (outcome === 'exited') throw new Error(`relay exited:\n${relay.log}`);
+    return { relay, url };
   }
 
   /** Writes `count` events, `perTransaction` to a database transaction, like accepted transfers. */

@@ -47,6 +47,12 @@ export const paymentsEnvSchema = z
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     /** With a backlog, one Kafka transaction takes full batches for up to this long. */
     RELAY_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+    /**
+     * The relay's `transaction.timeout.ms`: its coordinator aborts a transaction open for longer
+     * (a paused process, a stalled read) and the relay starts a new producer and carries on. At
+     * most the broker's `transaction.max.timeout.ms` (15 min by default).
+     */
+    RELAY_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** Consume the ledger's results and settle transfers in this process. */
     SETTLEMENT_ENABLED: z.stringbool().default(true),
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
@@ -57,6 +63,12 @@ export const paymentsEnvSchema = z
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  })
+  // A transaction takes full batches for up to the commit interval, then sends and commits: a
+  // timeout below that would abort every transaction under a backlog.
+  .refine((env) => env.RELAY_TRANSACTION_TIMEOUT_MS > 2 * env.RELAY_COMMIT_INTERVAL_MS, {
+    path: ['RELAY_TRANSACTION_TIMEOUT_MS'],
+    message: 'must be more than twice RELAY_COMMIT_INTERVAL_MS',
   })
   .transform((env) => ({
     port: env.PORT,
@@ -83,6 +95,7 @@ export const paymentsEnvSchema = z
       positionTopic: env.RELAY_POSITION_TOPIC,
       batchSize: env.RELAY_BATCH_SIZE,
       commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
+      transactionTimeoutMs: env.RELAY_TRANSACTION_TIMEOUT_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
     },
   }));

@@ -15,7 +15,7 @@ export const relayPublishedRows = new Counter({
 
 export const relayTransactions = new Counter({
   name: 'relay_kafka_transactions_total',
-  help: 'Relay Kafka transactions by outcome (committed, failed, fenced)',
+  help: 'Relay Kafka transactions by outcome (committed, failed, timed-out, fenced)',
   labelNames: ['outcome'] as const,
   registers: [paymentsRegistry],
 });

@@ -101,14 +101,25 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (!published) await this.notifications.wait(this.config.relay.pollIntervalMs);
       } catch (error) {
         await this.discardProducer();
-        const fenced = error instanceof TransactionFailedError && error.failure === 'fenced';
-        relayTransactions.inc({ outcome: fenced ? 'fenced' : 'failed' });
-        if (fenced) {
+        const failure = error instanceof TransactionFailedError ? error.failure : 'unknown';
+        relayTransactions.inc({
+          outcome: failure === 'fenced' || failure === 'timed-out' ? failure : 'failed',
+        });
+        if (failure === 'fenced') {
           this.state = 'fenced';
           this.logger.error(
             'relay fenced by a newer instance with the same transactional id; stopping',
           );
           return;
+        }
+        if (failure === 'timed-out') {
+          // Nobody replaced this instance: its coordinator aborted the transaction for running
+          // past RELAY_TRANSACTION_TIMEOUT_MS and bumped the epoch. A new producer and the
+          // position read again carry on from the last commit; there is nothing to wait out.
+          this.logger.warn(
+            `relay transaction ran past ${this.config.relay.transactionTimeoutMs} ms and its coordinator aborted it; starting a new producer: ${describe(error)}`,
+          );
+          continue;
         }
         this.logger.warn(`relay batch failed, restarting the producer: ${describe(error)}`);
         await delay(backoffMs(failures++), this.stopping.signal);
@@ -123,7 +134,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       { topic: this.config.topics.transferRequested, numPartitions: this.config.topicPartitions },
       { topic: positionTopic, numPartitions: 1 },
     ]);
-    this.producer = await TransactionalProducer.start(this.kafka, transactionalId);
+    this.producer = await TransactionalProducer.start(this.kafka, transactionalId, {
+      transactionTimeoutMs: this.config.relay.transactionTimeoutMs,
+    });
     this.position = await readRelayPosition(this.kafka, transactionalId, positionTopic);
     // Rows up to the position are in Kafka; a crash may have kept them from being deleted.
     await deletePublished(this.db, this.position);
