@@ -121,11 +121,19 @@ export class RelayFixture {
     return row?.n ?? -1;
   }
 
+  /** On timeout, the error carries the last lines of every relay's log. */
   async waitForOutboxEmpty(timeoutMs = 60_000): Promise<void> {
-    await waitFor(async () => (await this.outboxCount()) === 0, {
-      description: 'an empty outbox',
-      timeoutMs,
-    });
+    try {
+      await waitFor(async () => (await this.outboxCount()) === 0, {
+        description: 'an empty outbox',
+        timeoutMs,
+      });
+    } catch (error) {
+      const tails = this.relays.map((r) => r.log.split('\n').slice(-15).join('\n'));
+      throw new Error(`outbox not emptied; relay logs:\n${tails.join('\n---\n')}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Event ids on the topic, read with read_committed (or read_uncommitted), in offset order per partition. */

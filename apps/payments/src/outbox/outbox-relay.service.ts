@@ -14,10 +14,12 @@ import {
   createKafka,
   delay,
   ensureTopics,
+  maxMessageBytes,
   TransactionalProducer,
   TransactionFailedError,
 } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
+import { MAX_OUTBOX_MESSAGE_BYTES } from './encode-outbox-message.js';
 import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
 import {
   relayBatchRows,
@@ -130,12 +132,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Fences older relays, then trusts the position they committed. */
   private async resume(): Promise<void> {
     const { transactionalId, positionTopic } = this.config.relay;
+    const requested = this.config.topics.transferRequested;
     await ensureTopics(this.kafka, [
-      { topic: this.config.topics.transferRequested, numPartitions: this.config.topicPartitions },
+      { topic: requested, numPartitions: this.config.topicPartitions },
       { topic: positionTopic, numPartitions: 1 },
     ]);
+    // Sends are split to what every topic written accepts; read at each resume, so a changed
+    // max.message.bytes is picked up after the next failure or restart.
+    const maxBatchBytes = await maxMessageBytes(this.kafka, [requested, positionTopic]);
+    if (maxBatchBytes < MAX_OUTBOX_MESSAGE_BYTES) {
+      this.logger.warn(
+        `topics ${requested}, ${positionTopic} accept records of ${maxBatchBytes} bytes, less than the ${MAX_OUTBOX_MESSAGE_BYTES} the outbox accepts: a record between the two would be refused again and again`,
+      );
+    }
     this.producer = await TransactionalProducer.start(this.kafka, transactionalId, {
       transactionTimeoutMs: this.config.relay.transactionTimeoutMs,
+      maxBatchBytes,
     });
     this.position = await readRelayPosition(this.kafka, transactionalId, positionTopic);
     // Rows up to the position are in Kafka; a crash may have kept them from being deleted.
