@@ -25,6 +25,8 @@ describe('outbox relay past its Kafka transaction timeout', () => {
       RELAY_BATCH_SIZE: '10',
       RELAY_TRANSACTION_TIMEOUT_MS: String(TRANSACTION_TIMEOUT_MS),
       EOS_PAUSE_AT: 'relay.before-kafka-commit',
+      // Longer than the freeze: this test is about the Kafka timeout, not the lease's.
+      RELAY_LEASE_TIMEOUT_MS: '60000',
     });
     await fx.writeEvents(30);
     await waitFor(() => relay.log.includes('crash point relay.before-kafka-commit (#1): SIGSTOP'), {
@@ -48,7 +50,7 @@ describe('outbox relay past its Kafka transaction timeout', () => {
     expect(await metricValue(url, 'relay_kafka_transactions_total{outcome="fenced"}')).toBeNaN();
     const ready = await readiness(url);
     expect(ready.status).toBe(200);
-    expect(ready.checks.relay).toMatchObject({ status: 'up', state: 'running' });
+    expect(ready.checks.relay).toMatchObject({ status: 'up', state: 'active' });
     await relay.stop();
 
     const published = await fx.publishedIds();

@@ -23,3 +23,15 @@ describe('payments config: relay transaction timeout', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('payments config: relay lease', () => {
+  it('defaults to a poll every second and a 10 s lease', () => {
+    const { relay } = loadConfig(paymentsEnvSchema, { API_KEYS });
+    expect([relay.leaseRetryMs, relay.leaseTimeoutMs]).toEqual([1_000, 10_000]);
+  });
+
+  it('refuses standby polls too slow for the lease session idle bound', () => {
+    const env = { API_KEYS, RELAY_LEASE_RETRY_MS: '6000', RELAY_LEASE_TIMEOUT_MS: '10000' };
+    expect(() => loadConfig(paymentsEnvSchema, env)).toThrow(/RELAY_LEASE_RETRY_MS/);
+  });
+});

@@ -63,12 +63,24 @@ export const paymentsEnvSchema = z
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /** How often a standby relay (another instance holds the lease) tries to take the lease. */
+    RELAY_LEASE_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    /**
+     * How long the lease outlives a holder that stopped answering (a frozen process, a vanished
+     * host) before the database ends its session; a dead process's lease ends at once.
+     */
+    RELAY_LEASE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   })
   // A transaction takes full batches for up to the commit interval, then sends and commits: a
   // timeout below that would abort every transaction under a backlog.
   .refine((env) => env.RELAY_TRANSACTION_TIMEOUT_MS > 2 * env.RELAY_COMMIT_INTERVAL_MS, {
     path: ['RELAY_TRANSACTION_TIMEOUT_MS'],
     message: 'must be more than twice RELAY_COMMIT_INTERVAL_MS',
+  })
+  // A standby's lease session has the same idle bound: its polls must come sooner.
+  .refine((env) => env.RELAY_LEASE_RETRY_MS * 2 <= env.RELAY_LEASE_TIMEOUT_MS, {
+    path: ['RELAY_LEASE_RETRY_MS'],
+    message: 'must be at most half of RELAY_LEASE_TIMEOUT_MS',
   })
   .transform((env) => ({
     port: env.PORT,
@@ -97,6 +109,8 @@ export const paymentsEnvSchema = z
       commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
       transactionTimeoutMs: env.RELAY_TRANSACTION_TIMEOUT_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+      leaseRetryMs: env.RELAY_LEASE_RETRY_MS,
+      leaseTimeoutMs: env.RELAY_LEASE_TIMEOUT_MS,
     },
   }));
 

@@ -20,6 +20,13 @@ export const relayTransactions = new Counter({
   registers: [paymentsRegistry],
 });
 
+export const relayState = new Gauge({
+  name: 'relay_state',
+  help: 'The outbox relay of this process: 1 for its current state (stopped, standby, active, fenced), 0 for the others',
+  labelNames: ['state'] as const,
+  registers: [paymentsRegistry],
+});
+
 export const paymentsTransfers = new Counter({
   name: 'payments_transfers_total',
   help: 'Transfers by outcome: accepted (202, not replays), completed, rejected',
