@@ -63,6 +63,11 @@ export const paymentsEnvSchema = z
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /**
+     * Outbox rows waiting this long while the relay's read finds nothing (an older transaction
+     * still running in the cluster holds them back): the relay names that transaction.
+     */
+    RELAY_STALL_THRESHOLD_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     /** How often a standby relay (another instance holds the lease) tries to take the lease. */
     RELAY_LEASE_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     /**
@@ -109,6 +114,7 @@ export const paymentsEnvSchema = z
       commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
       transactionTimeoutMs: env.RELAY_TRANSACTION_TIMEOUT_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+      stallThresholdMs: env.RELAY_STALL_THRESHOLD_MS,
       leaseRetryMs: env.RELAY_LEASE_RETRY_MS,
       leaseTimeoutMs: env.RELAY_LEASE_TIMEOUT_MS,
     },

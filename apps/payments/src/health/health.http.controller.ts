@@ -16,7 +16,8 @@ import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 
 /**
  * Liveness (the process serves HTTP) and readiness (its database and Kafka answer, and its relay,
- * when it runs one, has not been fenced). Public, like /metrics.
+ * when it runs one, has not been fenced; a standby relay is ready, and one held back by an old
+ * transaction says by which in its details, without failing). Public, like /metrics.
  */
 @ApiExcludeController()
 @Controller('health')
@@ -49,9 +50,8 @@ export class HealthHttpController {
       ...dependencyChecks(this.indicators, this.db, this.kafka),
       () => {
         const relay = this.indicators.check('relay');
-        return this.relay.state === 'fenced'
-          ? relay.down({ state: this.relay.state })
-          : relay.up({ state: this.relay.state });
+        const report = this.relay.report();
+        return report.state === 'fenced' ? relay.down(report) : relay.up(report);
       },
     ]);
   }

@@ -27,6 +27,18 @@ export const relayState = new Gauge({
   registers: [paymentsRegistry],
 });
 
+export const relayStalledSeconds = new Gauge({
+  name: 'relay_stalled_seconds',
+  help: 'How long the oldest outbox row has waited while the relay reads nothing: rows held back by an older transaction still running in the PostgreSQL cluster (0: not held back)',
+  registers: [paymentsRegistry],
+});
+
+export const relayHorizonHolderPid = new Gauge({
+  name: 'relay_horizon_holder_pid',
+  help: 'PostgreSQL backend pid of the oldest running transaction while it holds the relay back (0: none, not visible to this role, or a prepared transaction)',
+  registers: [paymentsRegistry],
+});
+
 export const paymentsTransfers = new Counter({
   name: 'payments_transfers_total',
   help: 'Transfers by outcome: accepted (202, not replays), completed, rejected',

@@ -34,6 +34,7 @@ import {
   START_POSITION,
   type RelayPosition,
 } from './relay-position.js';
+import { RelayStallWatch, type RelayStall } from './relay-stall-watch.js';
 import { RelayStatus, type RelayState } from './relay-state.js';
 
 export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
@@ -57,6 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly notifications: OutboxNotifications;
   private readonly lease: RelayLease;
   private readonly status = new RelayStatus();
+  private readonly stall: RelayStallWatch;
   private readonly stopping = new AbortController();
   private producer?: TransactionalProducer;
   private position: RelayPosition = START_POSITION;
@@ -75,6 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>
       this.logger.warn(`outbox LISTEN connection failed: ${String(error)}`),
     );
+    this.stall = new RelayStallWatch(db, config.relay.stallThresholdMs, this.logger);
     this.lease = new RelayLease({
       databaseUrl: config.databaseUrl,
       transactionalId: config.relay.transactionalId,
@@ -86,6 +89,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   get state(): RelayState {
     return this.status.state;
+  }
+
+  /** The state, and while rows are held back, by what (for the readiness details). */
+  report(): { state: RelayState; stall?: RelayStall } {
+    const stall = this.stall.current;
+    return stall ? { state: this.state, stall } : { state: this.state };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -122,6 +131,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       lost.addEventListener('abort', wake);
       const ended = await this.publishWhileHeld(lost);
       lost.removeEventListener('abort', wake);
+      this.stall.forget();
       await this.discardProducer();
       if (ended === 'fenced') {
         // The lease is kept: another replica taking it would only take up the fight for a
@@ -149,7 +159,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (!this.producer) await this.resume();
         const published = await this.publishBatch(lost);
         failures = 0;
-        if (!published) await this.notifications.wait(this.config.relay.pollIntervalMs);
+        if (published) {
+          this.stall.readRows();
+        } else {
+          await this.stall.readNothing(this.position);
+          await this.notifications.wait(this.config.relay.pollIntervalMs);
+        }
       } catch (error) {
         await this.discardProducer();
         if (stop.aborted) break;
