@@ -143,8 +143,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         return;
       }
       if (ended === 'lost') {
-        // Stop at once (done: nothing more is sent or committed) and stand by. Should a standby
-        // take over before this instance noticed, its producer start fenced this one's.
+        // Publishing has stopped: a lost lease aborts the open transaction before its next send
+        // or its commit. Had a standby taken over before this instance noticed, its producer
+        // start fenced this one's, so nothing was published twice in between.
         this.logger.warn('relay lost its lease; it stopped publishing and stands by');
       }
     }
