@@ -9,4 +9,7 @@ CREATE DATABASE payments OWNER payments;
 CREATE DATABASE ledger OWNER ledger;
 REVOKE ALL ON DATABASE payments FROM PUBLIC;
 REVOKE ALL ON DATABASE ledger FROM PUBLIC;
+-- The payments relay names the transaction that holds its reads back, which may be the ledger's
+-- (one cluster here): it must see other roles' pg_stat_activity rows. Read-only statistics.
+GRANT pg_read_all_stats TO payments;
 SQL

@@ -231,6 +231,9 @@ export class LocalKafkaCluster {
         `min.insync.replicas=${Math.min(size, 2)}`,
         `default.replication.factor=${replication}`,
         'group.initial.rebalance.delay.ms=0',
+        // How often the coordinator looks for transactions open past their timeout (default
+        // 10 s): a test that lets one time out then waits seconds, not tens. Harmless elsewhere.
+        'transaction.abort.timed.out.transaction.cleanup.interval.ms=1000',
         'auto.create.topics.enable=false',
         '',
       ].join('\n'),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import type { TransferResultV1 } from '#contracts';
+import pg from 'pg';
+import { EventHeaders, type TransferResultV1 } from '#contracts';
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 // Types only: the services run as child processes, never inside the test process.
@@ -167,15 +168,19 @@ export class PipelineFixture {
     return page.entries;
   }
 
-  /** `POST /transfers` to payments; anything but 202 throws with the answer's body. */
+  /**
+   * `POST /transfers` to payments (the newest running instance, or `via`); anything but 202
+   * throws with the answer's body.
+   */
   async postTransfer(
     debitAccountId: string,
     creditAccountId: string,
     amount: bigint,
     currency = 'EUR',
     headers: Record<string, string> = {},
+    via?: ServiceInstance,
   ): Promise<AcceptedTransfer> {
-    const response = await fetch(`${this.paymentsUrl}/transfers`, {
+    const response = await fetch(`${via?.url ?? this.paymentsUrl}/transfers`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${API_KEY}`,
@@ -244,6 +249,26 @@ export class PipelineFixture {
   /** Invariants of the ledger database. */
   ledgerInvariants(): Promise<LedgerInvariants> {
     return ledgerInvariants(this.ledgerDb.url);
+  }
+
+  /** Outbox rows the relay has not published (deleted) yet. */
+  async unpublishedRows(): Promise<number> {
+    const client = new pg.Client({ connectionString: this.paymentsDb.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>('select count(*)::int as n from outbox');
+      return rows[0]?.n ?? -1;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The event ids committed to the requested topic (read_committed), in offset order per partition. */
+  async requestedEventIds(): Promise<string[]> {
+    const records = await readCommitted(this.kafka, this.topics.requested);
+    return records.map(
+      (r) => r.headers[EventHeaders.eventId] ?? `no id at ${r.partition}:${r.offset}`,
+    );
   }
 
   /** The JSON log lines every process of the given kind wrote so far. */

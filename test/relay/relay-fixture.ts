@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventHeaders, type TransferRequestedV1 } from '#contracts';
-import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { appendToOutbox } from '../../apps/payments/src/outbox/append-to-outbox.js';
 import { paymentsDataSourceOptions } from '../../apps/payments/src/persistence/payments-data-source.js';
 import { ChildService } from '../support/child-process.js';
 import { readCommitted } from '../support/read-topic.js';
 
+export { compareDelivery } from '../support/compare-delivery.js';
+
 export const ACCOUNTS = Array.from({ length: 5 }, () => randomUUID());
+
+/** What a relay logs once it has started its producer and read its position. */
+export const RESUMED = 'relay resumed';
+/** What a relay logs when it waits for the lease. */
+export const STANDING_BY = 'relay standing by';
 
 /**
  * A payments database with its schema, fresh topics, and relays started as real processes.
@@ -55,6 +62,32 @@ export class RelayFixture {
     return relay;
   }
 
+  /**
+   * Starts a relay with its HTTP port (health, metrics) and waits until it serves and has
+   * resumed (holds the lease, producer started, position read), so that a crash or pause point
+   * is reached only by rows written after this returns; with `standby`, until it serves and
+   * stands by.
+   */
+  async startServingRelay(
+    env: Record<string, string> = {},
+    { standby = false } = {},
+  ): Promise<{ relay: ChildService; url: string }> {
+    const port = await freePort();
+    const relay = this.startRelay({ PORT: String(port), ...env });
+    const url = `http://127.0.0.1:${port}`;
+    const awaited = standby ? STANDING_BY : RESUMED;
+    const outcome = await waitFor(
+      async () => {
+        if (!relay.running) return 'exited';
+        const live = (await fetch(`${url}/health/live`)).status === 200;
+        return live && relay.log.includes(awaited) && 'serving';
+      },
+      { description: `the relay serving HTTP and "${awaited}"`, timeoutMs: 30_000 },
+    );
+    if (outcome === 'exited') throw new Error(`relay exited:\n${relay.log}`);
+    return { relay, url };
+  }
+
   /** Writes `count` events, `perTransaction` to a database transaction, like accepted transfers. */
   async writeEvents(count: number, perTransaction = 10): Promise<void> {
     for (let done = 0; done < count; done += perTransaction) {
@@ -96,11 +129,19 @@ export class RelayFixture {
     return row?.n ?? -1;
   }
 
+  /** On timeout, the error carries the last lines of every relay's log. */
   async waitForOutboxEmpty(timeoutMs = 60_000): Promise<void> {
-    await waitFor(async () => (await this.outboxCount()) === 0, {
-      description: 'an empty outbox',
-      timeoutMs,
-    });
+    try {
+      await waitFor(async () => (await this.outboxCount()) === 0, {
+        description: 'an empty outbox',
+        timeoutMs,
+      });
+    } catch (error) {
+      const tails = this.relays.map((r) => r.log.split('\n').slice(-15).join('\n'));
+      throw new Error(`outbox not emptied; relay logs:\n${tails.join('\n---\n')}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Event ids on the topic, read with read_committed (or read_uncommitted), in offset order per partition. */
@@ -116,17 +157,4 @@ export class RelayFixture {
     await this.dataSource.destroy();
     await this.db.drop();
   }
-}
-
-/** Ids that appear more than once, and written ids that do not appear. */
-export function compareDelivery(
-  written: string[],
-  published: string[],
-): { duplicates: string[]; missing: string[] } {
-  const seen = new Map<string, number>();
-  for (const id of published) seen.set(id, (seen.get(id) ?? 0) + 1);
-  return {
-    duplicates: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
-    missing: written.filter((id) => !seen.has(id)),
-  };
 }

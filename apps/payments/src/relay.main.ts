@@ -7,8 +7,9 @@ import { OutboxRelay } from './outbox/outbox-relay.service.js';
 import { RelayAppModule } from './relay-app.module.js';
 
 /**
- * The outbox relay as its own process (serving /health and /metrics on PORT). Exits 1 when a
- * newer relay fenced it, so a supervisor sees it.
+ * The outbox relay as its own process (serving /health and /metrics on PORT). Several may run:
+ * the one holding the relay's lease publishes, the others stand by. Exits 1 when another
+ * instance fenced it while it held the lease (a misconfiguration), so a supervisor sees it.
  */
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(RelayAppModule, { logger: createLogger('payments-relay') });

@@ -119,7 +119,7 @@ export async function maxMessageBytes(kafka: Kafka, topics: string[]): Promise<n
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
       resources: topics.map((name) => ({
-        type: kafkajs.ConfigResourceTypes.TOPIC,
+        type: ConfigResourceTypes.TOPIC,
         name,
         configNames: ['max.message.bytes'],
       })),

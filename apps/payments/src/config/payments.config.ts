@@ -58,6 +58,12 @@ export const paymentsEnvSchema = z
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     /** With a backlog, one Kafka transaction takes full batches for up to this long. */
     RELAY_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+    /**
+     * The relay's `transaction.timeout.ms`: its coordinator aborts a transaction open for longer
+     * (a paused process, a stalled read) and the relay starts a new producer and carries on. At
+     * most the broker's `transaction.max.timeout.ms` (15 min by default).
+     */
+    RELAY_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** Consume the ledger's results and settle transfers in this process. */
     SETTLEMENT_ENABLED: z.stringbool().default(true),
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
@@ -70,6 +76,29 @@ export const paymentsEnvSchema = z
     RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
     /** A transfer pending for longer counts in `payments_transfers_pending_over_threshold`. */
     PENDING_ALERT_AFTER_SECONDS: z.coerce.number().int().min(1).max(604_800).default(60),
+    /**
+     * Outbox rows waiting this long while the relay's read finds nothing (an older transaction
+     * still running in the cluster holds them back): the relay names that transaction.
+     */
+    RELAY_STALL_THRESHOLD_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    /** How often a standby relay (another instance holds the lease) tries to take the lease. */
+    RELAY_LEASE_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    /**
+     * How long the lease outlives a holder that stopped answering (a frozen process, a vanished
+     * host) before the database ends its session; a dead process's lease ends at once.
+     */
+    RELAY_LEASE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  })
+  // A transaction takes full batches for up to the commit interval, then sends and commits: a
+  // timeout below that would abort every transaction under a backlog.
+  .refine((env) => env.RELAY_TRANSACTION_TIMEOUT_MS > 2 * env.RELAY_COMMIT_INTERVAL_MS, {
+    path: ['RELAY_TRANSACTION_TIMEOUT_MS'],
+    message: 'must be more than twice RELAY_COMMIT_INTERVAL_MS',
+  })
+  // A standby's lease session has the same idle bound: its polls must come sooner.
+  .refine((env) => env.RELAY_LEASE_RETRY_MS * 2 <= env.RELAY_LEASE_TIMEOUT_MS, {
+    path: ['RELAY_LEASE_RETRY_MS'],
+    message: 'must be at most half of RELAY_LEASE_TIMEOUT_MS',
   })
   .superRefine(checkReplication)
   .transform((env) => ({
@@ -101,7 +130,11 @@ export const paymentsEnvSchema = z
       positionTopic: env.RELAY_POSITION_TOPIC,
       batchSize: env.RELAY_BATCH_SIZE,
       commitIntervalMs: env.RELAY_COMMIT_INTERVAL_MS,
+      transactionTimeoutMs: env.RELAY_TRANSACTION_TIMEOUT_MS,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+      stallThresholdMs: env.RELAY_STALL_THRESHOLD_MS,
+      leaseRetryMs: env.RELAY_LEASE_RETRY_MS,
+      leaseTimeoutMs: env.RELAY_LEASE_TIMEOUT_MS,
     },
     metrics: {
       pendingAlertAfterSeconds: env.PENDING_ALERT_AFTER_SECONDS,

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'TRANSFER_NOT_FOUND'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'IDEMPOTENCY_KEY_REUSED';
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'EVENT_TOO_LARGE';
 
 /** One invalid input: `field` is a body field, header or query parameter name. */
 export interface ErrorDetail {

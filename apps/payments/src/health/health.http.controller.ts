@@ -15,7 +15,8 @@ import { SettlementConsumer } from '../settlement/settlement.consumer.js';
  * database, so payments stays ready while Kafka is down: the outbox keeps what it accepts, and
  * the relay and settlement catch up when Kafka is back. The answer says which of accepting,
  * publishing and settling work now. Not ready: the database is down, or this process's relay
- * was fenced by another instance. Public, like /metrics.
+ * was fenced by another instance. A standby relay is ready, and one held back by an old
+ * transaction says by which in its details, without failing. Public, like /metrics.
  */
 @ApiExcludeController()
 @Controller('health')
@@ -53,8 +54,8 @@ export class HealthHttpController {
     if (this.relayEnabled) {
       checks.push(() => {
         const relay = this.indicators.check('relay');
-        const { state } = this.relay;
-        return Promise.resolve(state === 'fenced' ? relay.down({ state }) : relay.up({ state }));
+        const report = this.relay.report();
+        return Promise.resolve(report.state === 'fenced' ? relay.down(report) : relay.up(report));
       });
     }
     if (settlement !== 'disabled') {

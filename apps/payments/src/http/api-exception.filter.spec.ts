@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { UnauthenticatedError, ValidationFailedError } from '../errors/request-errors.js';
+import { EventTooLargeError } from '../outbox/outbox.errors.js';
 import { IdempotencyKeyReusedError, TransferNotFoundError } from '../transfers/transfer.errors.js';
 import { errorBodyFor } from './api-exception.filter.js';
 
@@ -21,6 +22,7 @@ describe('errorBodyFor', () => {
     ['UnauthenticatedError', new UnauthenticatedError(), 401, 'UNAUTHENTICATED'],
     ['TransferNotFoundError', new TransferNotFoundError(), 404, 'TRANSFER_NOT_FOUND'],
     ['IdempotencyKeyReusedError', new IdempotencyKeyReusedError(), 422, 'IDEMPOTENCY_KEY_REUSED'],
+    ['EventTooLargeError', new EventTooLargeError(70_000, 65_536), 413, 'EVENT_TOO_LARGE'],
     ['entity.parse.failed', parserError(400, 'entity.parse.failed'), 400, 'MALFORMED_JSON'],
     ['entity.too.large', parserError(413, 'entity.too.large'), 413, 'PAYLOAD_TOO_LARGE'],
     ['charset.unsupported', parserError(415, 'charset.unsupported'), 415, 'UNSUPPORTED_MEDIA_TYPE'],

@@ -24,6 +24,7 @@ another body is refused with \`422 IDEMPOTENCY_KEY_REUSED\`.
 | 404 | TRANSFER_NOT_FOUND | no transfer with this id for this client |
 | 404 | NOT_FOUND | no such route |
 | 413 | PAYLOAD_TOO_LARGE | the body is over 16 KiB |
+| 413 | EVENT_TOO_LARGE | the event the request would publish is over 64 KiB (no valid transfer request comes near) |
 | 415 | UNSUPPORTED_MEDIA_TYPE | the body is not \`application/json\` in UTF-8 |
 | 422 | IDEMPOTENCY_KEY_REUSED | the key was used with another body |
 | 500 | INTERNAL_ERROR | a fault on our side; retry with the same Idempotency-Key |

@@ -16,8 +16,27 @@ export const relayPublishedRows = new Counter({
 
 export const relayTransactions = new Counter({
   name: 'relay_kafka_transactions_total',
-  help: 'Relay Kafka transactions by outcome (committed, failed, fenced)',
+  help: 'Relay Kafka transactions by outcome (committed, failed, timed-out, fenced)',
   labelNames: ['outcome'] as const,
+  registers: [paymentsRegistry],
+});
+
+export const relayState = new Gauge({
+  name: 'relay_state',
+  help: 'The outbox relay of this process: 1 for its current state (stopped, standby, active, fenced), 0 for the others',
+  labelNames: ['state'] as const,
+  registers: [paymentsRegistry],
+});
+
+export const relayStalledSeconds = new Gauge({
+  name: 'relay_stalled_seconds',
+  help: 'How long the oldest outbox row has waited while the relay reads nothing: rows held back by an older transaction still running in the PostgreSQL cluster (0: not held back)',
+  registers: [paymentsRegistry],
+});
+
+export const relayHorizonHolderPid = new Gauge({
+  name: 'relay_horizon_holder_pid',
+  help: 'PostgreSQL backend pid of the oldest running transaction while it holds the relay back (0: none, not visible to this role, or a prepared transaction)',
   registers: [paymentsRegistry],
 });
 

@@ -57,3 +57,22 @@ export async function outboxBacklog(
   );
   return row ?? { count: 0, oldestAgeSeconds: 0 };
 }
+
+/**
+ * The committed rows after `after` and how long the oldest has waited. When the relay's read
+ * finds nothing although such rows exist, they are above the xmin horizon: an older transaction
+ * somewhere in the cluster is still running.
+ */
+export async function rowsWaitingAfter(
+  db: DataSource,
+  after: RelayPosition,
+): Promise<{ count: number; oldestAgeMs: number }> {
+  const [row] = await db.query<Array<{ count: number; oldestAgeMs: number }>>(
+    `select count(*)::int as count,
+            coalesce(extract(epoch from now() - min(o.created_at)) * 1000, 0)::float8 as "oldestAgeMs"
+       from outbox o
+      where (o.xid, o.id) > ($1::xid8, $2::bigint)`,
+    [after.xid, after.id],
+  );
+  return row ?? { count: 0, oldestAgeMs: 0 };
+}

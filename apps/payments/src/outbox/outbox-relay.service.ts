@@ -14,10 +14,12 @@ import {
   createKafka,
   delay,
   ensureTopics,
+  maxMessageBytes,
   TransactionalProducer,
   TransactionFailedError,
 } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
+import { MAX_OUTBOX_MESSAGE_BYTES } from './encode-outbox-message.js';
 import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
 import {
   relayBatchRows,
@@ -25,36 +27,42 @@ import {
   relayTransactions,
 } from '../metrics/payments-metrics.js';
 import { OutboxNotifications } from './outbox-notifications.js';
+import { RelayLease } from './relay-lease.js';
 import {
   encodePosition,
   readRelayPosition,
   START_POSITION,
   type RelayPosition,
 } from './relay-position.js';
+import { RelayStallWatch, type RelayStall } from './relay-stall-watch.js';
+import { RelayStatus, type RelayState } from './relay-state.js';
 
 export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
-
-export type RelayState = 'stopped' | 'running' | 'fenced';
 
 /**
  * Publishes outbox rows to Kafka exactly once.
  *
- * Each Kafka transaction holds one or more batches of rows (see `publishBatch`) and the relay's
- * new position (relay-position.ts). The database is cleaned up only after the commit. After any failure the
- * producer is replaced: starting a producer fences older ones and settles their open
- * transaction, and the position is then re-read from Kafka, so a crash at any instant resumes
- * right after the last committed transaction. docs/failure-walkthrough.md goes through each instant.
+ * Of several instances with one transactional id (API replicas with the relay embedded, or
+ * standalone relays), only the holder of the relay's lease (relay-lease.ts) publishes; the others
+ * stand by and take over when its session ends. Each Kafka transaction holds one or more batches
+ * of rows (see `publishBatch`) and the relay's new position (relay-position.ts). The database is
+ * cleaned up only after the commit. After any failure the producer is replaced: starting a
+ * producer fences older ones and settles their open transaction, and the position is then re-read
+ * from Kafka, so a crash at any instant resumes right after the last committed transaction.
+ * docs/failure-walkthrough.md goes through each instant.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly kafka: Kafka;
   private readonly notifications: OutboxNotifications;
+  private readonly lease: RelayLease;
+  private readonly status = new RelayStatus();
+  private readonly stall: RelayStallWatch;
   private readonly stopping = new AbortController();
   private producer?: TransactionalProducer;
   private position: RelayPosition = START_POSITION;
   private loop?: Promise<void>;
-  state: RelayState = 'stopped';
 
   constructor(
     @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
@@ -69,16 +77,33 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>
       this.logger.warn(`outbox LISTEN connection failed: ${String(error)}`),
     );
+    this.stall = new RelayStallWatch(db, config.relay.stallThresholdMs, this.logger);
+    this.lease = new RelayLease({
+      databaseUrl: config.databaseUrl,
+      transactionalId: config.relay.transactionalId,
+      retryMs: config.relay.leaseRetryMs,
+      timeoutMs: config.relay.leaseTimeoutMs,
+      onError: (error) => this.logger.warn(`relay lease connection failed: ${describe(error)}`),
+    });
+  }
+
+  get state(): RelayState {
+    return this.status.state;
+  }
+
+  /** The state, and while rows are held back, by what (for the readiness details). */
+  report(): { state: RelayState; stall?: RelayStall } {
+    const stall = this.stall.current;
+    return stall ? { state: this.state, stall } : { state: this.state };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     await this.notifications.open();
-    this.state = 'running';
     this.loop = this.run();
   }
 
-  /** Resolves when the relay stops: on shutdown, or when a newer instance fenced it. */
+  /** Resolves when the relay stops: on shutdown, or when another instance fenced it. */
   get finished(): Promise<void> {
     return this.loop ?? Promise.resolve();
   }
@@ -88,50 +113,111 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.notifications.close();
     await this.loop;
     await this.discardProducer();
-    if (this.state === 'running') this.state = 'stopped';
+    await this.lease.close();
+    if (this.state === 'standby' || this.state === 'active') this.status.to('stopped');
   }
 
+  /** Standby until this instance holds the lease, active while it does; again and again. */
   private async run(): Promise<void> {
-    let failures = 0;
+    const { transactionalId } = this.config.relay;
     while (!this.stopping.signal.aborted) {
-      try {
-        if (!this.producer) await this.resume();
-        const published = await this.publishBatch();
-        failures = 0;
-        if (!published) await this.notifications.wait(this.config.relay.pollIntervalMs);
-      } catch (error) {
-        await this.discardProducer();
-        const fenced = error instanceof TransactionFailedError && error.failure === 'fenced';
-        relayTransactions.inc({ outcome: fenced ? 'fenced' : 'failed' });
-        if (fenced) {
-          this.state = 'fenced';
-          this.logger.error(
-            'relay fenced by a newer instance with the same transactional id; stopping',
-          );
-          return;
-        }
-        this.logger.warn(`relay batch failed, restarting the producer: ${describe(error)}`);
-        await delay(backoffMs(failures++), this.stopping.signal);
+      this.status.to('standby');
+      this.logger.log(`relay standing by until it holds the lease of ${transactionalId}`);
+      const lost = await this.lease.acquire(this.stopping.signal);
+      if (!lost) return;
+      this.status.to('active');
+      this.logger.log(`relay active: it holds the lease of ${transactionalId} (${this.lease.key})`);
+      const wake = (): void => this.notifications.wake();
+      lost.addEventListener('abort', wake);
+      const ended = await this.publishWhileHeld(lost);
+      lost.removeEventListener('abort', wake);
+      this.stall.forget();
+      await this.discardProducer();
+      if (ended === 'fenced') {
+        // The lease is kept: another replica taking it would only take up the fight for a
+        // transactional id (and a position) that another deployment is writing too.
+        this.status.to('fenced');
+        this.logger.error(
+          `relay fenced: another instance started a producer with the transactional id ${transactionalId} while this one held the lease (another deployment with the same RELAY_TRANSACTIONAL_ID?); stopping`,
+        );
+        return;
+      }
+      if (ended === 'lost') {
+        // Publishing has stopped: a lost lease aborts the open transaction before its next send
+        // or its commit. Had a standby taken over before this instance noticed, its producer
+        // start fenced this one's, so nothing was published twice in between.
+        this.logger.warn('relay lost its lease; it stopped publishing and stands by');
       }
     }
+  }
+
+  /** Publishes until the lease is lost, the process stops, or another instance fences it. */
+  private async publishWhileHeld(lost: AbortSignal): Promise<'lost' | 'fenced' | 'stopped'> {
+    const stop = AbortSignal.any([this.stopping.signal, lost]);
+    let failures = 0;
+    while (!stop.aborted) {
+      try {
+        if (!this.producer) await this.resume();
+        const published = await this.publishBatch(lost);
+        failures = 0;
+        if (published) {
+          this.stall.readRows();
+        } else {
+          await this.stall.readNothing(this.position);
+          await this.notifications.wait(this.config.relay.pollIntervalMs);
+        }
+      } catch (error) {
+        await this.discardProducer();
+        if (stop.aborted) break;
+        const failure = error instanceof TransactionFailedError ? error.failure : 'unknown';
+        relayTransactions.inc({
+          outcome: failure === 'fenced' || failure === 'timed-out' ? failure : 'failed',
+        });
+        if (failure === 'fenced') {
+          // A standby that took the lease this instance lost, unnoticed, fences it too: that
+          // one stands by. Only with the lease still held is it another deployment.
+          return (await this.lease.check()) ? 'fenced' : 'lost';
+        }
+        if (failure === 'timed-out') {
+          // Nobody replaced this instance: its coordinator aborted the transaction for running
+          // past RELAY_TRANSACTION_TIMEOUT_MS and bumped the epoch. A new producer and the
+          // position read again carry on from the last commit; there is nothing to wait out.
+          this.logger.warn(
+            `relay transaction ran past ${this.config.relay.transactionTimeoutMs} ms and its coordinator aborted it; starting a new producer: ${describe(error)}`,
+          );
+          continue;
+        }
+        this.logger.warn(`relay batch failed, restarting the producer: ${describe(error)}`);
+        await delay(backoffMs(failures++), stop);
+      }
+    }
+    return this.stopping.signal.aborted ? 'stopped' : 'lost';
   }
 
   /** Fences older relays, then trusts the position they committed. */
   private async resume(): Promise<void> {
     const { transactionalId, positionTopic } = this.config.relay;
+    const requested = this.config.topics.transferRequested;
     await ensureTopics(
       this.kafka,
       [
-        {
-          topic: this.config.topics.transferRequested,
-          numPartitions: this.config.topicPartitions,
-          written: true,
-        },
+        { topic: requested, numPartitions: this.config.topicPartitions, written: true },
         { topic: positionTopic, numPartitions: 1 },
       ],
       this.config.topicReplication,
     );
-    this.producer = await TransactionalProducer.start(this.kafka, transactionalId);
+    // Sends are split to what every topic written accepts; read at each resume, so a changed
+    // max.message.bytes is picked up after the next failure or restart.
+    const maxBatchBytes = await maxMessageBytes(this.kafka, [requested, positionTopic]);
+    if (maxBatchBytes < MAX_OUTBOX_MESSAGE_BYTES) {
+      this.logger.warn(
+        `topics ${requested}, ${positionTopic} accept records of ${maxBatchBytes} bytes, less than the ${MAX_OUTBOX_MESSAGE_BYTES} the outbox accepts: a record between the two would be refused again and again`,
+      );
+    }
+    this.producer = await TransactionalProducer.start(this.kafka, transactionalId, {
+      transactionTimeoutMs: this.config.relay.transactionTimeoutMs,
+      maxBatchBytes,
+    });
     this.position = await readRelayPosition(this.kafka, transactionalId, positionTopic);
     // Rows up to the position are in Kafka; a crash may have kept them from being deleted.
     await deletePublished(this.db, this.position);
@@ -145,7 +231,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * out in few transactions (their fixed cost, a few round trips to the coordinator and the
    * commit markers, is paid once per interval); a lone row is committed at once.
    */
-  private async publishBatch(): Promise<boolean> {
+  private async publishBatch(lost: AbortSignal): Promise<boolean> {
     const producer = this.producer;
     if (!producer) throw new Error('relay producer not started');
     const { batchSize, commitIntervalMs, transactionalId, positionTopic } = this.config.relay;
@@ -155,6 +241,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let next = this.position;
     await producer.inTransaction(async (tx) => {
       for (let rows = first; rows.length > 0;) {
+        // A lost lease ends the transaction before its next step: it aborts, nothing commits.
+        lost.throwIfAborted();
         next = after(next, rows);
         const more =
           rows.length === batchSize && performance.now() - started < commitIntervalMs
@@ -165,6 +253,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         relayBatchRows.observe(rows.length);
         rows = fetched ?? [];
       }
+      lost.throwIfAborted();
       await tx.sendOffsets({
         groupId: transactionalId,
         topic: positionTopic,

@@ -64,7 +64,7 @@ export class CreateTransferHttpController {
   })
   @ApiErrorResponse(400, 'MALFORMED_JSON, VALIDATION_FAILED or IDEMPOTENCY_KEY_MISSING')
   @ApiErrorResponse(401, 'UNAUTHENTICATED')
-  @ApiErrorResponse(413, 'PAYLOAD_TOO_LARGE')
+  @ApiErrorResponse(413, 'PAYLOAD_TOO_LARGE or EVENT_TOO_LARGE')
   @ApiErrorResponse(415, 'UNSUPPORTED_MEDIA_TYPE')
   @ApiErrorResponse(422, 'IDEMPOTENCY_KEY_REUSED')
   async create(

@@ -1,0 +1,45 @@
+import { relayState } from '../metrics/payments-metrics.js';
+
+/**
+ * - `stopped`: not running (relay off in this process, or shut down);
+ * - `standby`: waiting for the lease another instance holds (or for the database to answer);
+ * - `active`: holds the lease and publishes;
+ * - `fenced`: another instance took the transactional id although this one held the lease
+ *   (another deployment configured with the same id): it stopped publishing for good.
+ */
+export type RelayState = 'stopped' | 'standby' | 'active' | 'fenced';
+
+const RELAY_STATES: readonly RelayState[] = ['stopped', 'standby', 'active', 'fenced'];
+
+/** Which state may follow which; anything else is a bug in the relay's loop. */
+const VALID_TRANSITIONS: Record<RelayState, readonly RelayState[]> = {
+  stopped: ['standby'],
+  standby: ['active', 'stopped'],
+  active: ['standby', 'fenced', 'stopped'],
+  fenced: [],
+};
+
+/** The relay's state, mirrored in the `relay_state` gauge (1 for the current state, 0 else). */
+export class RelayStatus {
+  private current: RelayState = 'stopped';
+
+  constructor() {
+    this.publish();
+  }
+
+  get state(): RelayState {
+    return this.current;
+  }
+
+  to(next: RelayState): void {
+    if (!VALID_TRANSITIONS[this.current].includes(next)) {
+      throw new Error(`relay state ${this.current} cannot become ${next}`);
+    }
+    this.current = next;
+    this.publish();
+  }
+
+  private publish(): void {
+    for (const state of RELAY_STATES) relayState.set({ state }, state === this.current ? 1 : 0);
+  }
+}
