@@ -26,9 +26,10 @@ interface Report {
 /**
  * A real ledger dead-letters what it cannot apply: records that are not JSON, JSON with invalid
  * fields, and valid transfers whose postings the database refuses (a trigger standing in for a
- * bug or a misconfiguration, failing POSTING_MAX_ATTEMPTS times). The operator lists them, looks
- * at one, fixes the database and replays the transfers: the ledger applies each once. Replaying
- * the records that are not JSON only dead-letters them again.
+ * bug or a misconfiguration, failing POSTING_MAX_ATTEMPTS times; the ledger answers them
+ * rejected, PROCESSING_FAILED). The operator lists them and looks at one. After the fix, the
+ * answered transfers stay rejected: a replay skips them, and a forced replay only repeats their
+ * stored answer. Replaying the records that are not JSON only dead-letters them again.
  */
 describe('dlq: the ledger’s dead letters, listed, shown and replayed after a fix', () => {
   let fx: LedgerFixture;
@@ -100,7 +101,11 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
     const ledgerDlq = topics[0] as Summary;
     expect(ledgerDlq.groups).toHaveLength(3);
     const frozenGroup = group(ledgerDlq, 'entries for account <uuid> are frozen');
-    expect(frozenGroup).toMatchObject({ count: 2, attempts: { min: 2, max: 2 } });
+    expect(frozenGroup).toMatchObject({
+      count: 2,
+      attempts: { min: 2, max: 2 },
+      answered: { yes: 2, no: 0, unknown: 0 },
+    });
     expect(frozenGroup?.examples.sort()).toEqual(
       frozen.map((id) => `entries for account ${id} are frozen`).sort(),
     );
@@ -135,15 +140,35 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
     expect(shown.stdout).toContain(JSON.stringify(toFrozen[0]));
   });
 
-  it('after the fix, replays the transfers: the ledger applies each once; a second replay publishes nothing', async () => {
+  it('after the fix, leaves the answered transfers rejected: a replay skips them, and a forced one is answered with the same rejection and posts nothing', async () => {
     await fx.query(`delete from frozen_accounts`);
-    const replay = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'are frozen'], env);
-    expect(replay.replayed).toHaveLength(2);
-    replayed.push(...replay.replayed.map((r) => r.deadLetter));
-    await fx.waitForApplied();
-    await fx.waitForResults();
+    // The ledger answered each with TransferRejected PROCESSING_FAILED when it dead-lettered it:
+    // payments settled them rejected, so applying them now would move money for transfers the
+    // client was told failed. The inbox keeps that decision.
+    const plain = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'are frozen'], env);
+    expect(plain.replayed).toEqual([]);
+    expect(plain.skipped.map((s) => s.why)).toEqual([
+      expect.stringMatching(/answered/),
+      expect.stringMatching(/answered/),
+    ]);
 
-    const again = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'are frozen'], env);
+    const forced = await runDlqJson<Report>(
+      ['replay', 'ledger', '--reason', 'are frozen', '--include-answered'],
+      env,
+    );
+    expect(forced.replayed).toHaveLength(2);
+    replayed.push(...forced.replayed.map((r) => r.deadLetter));
+    await waitFor(
+      async () => {
+        const counts = countByTransfer(await fx.resultEvents());
+        return toFrozen.every((t) => counts.get(t.transferId) === 2);
+      },
+      { description: 'the stored answers to the replayed transfers', timeoutMs: 60_000 },
+    );
+    const again = await runDlqJson<Report>(
+      ['replay', 'ledger', '--reason', 'are frozen', '--include-answered'],
+      env,
+    );
     expect(again.replayed).toEqual([]);
     expect(again.skipped.map((s) => s.why)).toEqual([
       expect.stringMatching(/^already replayed/),
@@ -151,12 +176,17 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
     ]);
 
     const results = await fx.resultEvents();
-    expect(toFrozen.map((t) => results.find((r) => r.transferId === t.transferId)?.type)).toEqual([
-      'TransferSettled',
-      'TransferSettled',
-    ]);
-    const counts = countByTransfer(results);
-    expect(toFrozen.map((t) => counts.get(t.transferId))).toEqual([1, 1]);
+    for (const t of toFrozen) {
+      expect(results.filter((r) => r.transferId === t.transferId)).toEqual([
+        expect.objectContaining({ type: 'TransferRejected', reason: 'PROCESSING_FAILED' }),
+        expect.objectContaining({ type: 'TransferRejected', reason: 'PROCESSING_FAILED' }),
+      ]);
+    }
+    const [row] = await fx.query<{ n: number }>(
+      `select count(*)::int as n from entries where transfer_id = any($1::uuid[])`,
+      [toFrozen.map((t) => t.transferId)],
+    );
+    expect(row?.n).toBe(0);
     expect(await fx.ledgerInvariants()).toMatchObject({ totalBalance: '0', entriesNotPaired: 0 });
   });
 

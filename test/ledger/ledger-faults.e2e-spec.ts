@@ -100,4 +100,34 @@ describe('ledger under faults', () => {
     await zombie.process.stop();
     await expectExactlyOnce();
   });
+
+  it('carries on with a new producer when its coordinator aborted a transaction it was paused in', async () => {
+    const accounts = await fundedAccounts(4);
+    fundingTransfers = accounts.length;
+    await sendTransfers(accounts, 60);
+
+    // Frozen inside its first Kafka transaction past its transaction timeout, but well within
+    // its session: the partitions stay this instance's, nobody fences it, yet its coordinator
+    // aborts the transaction and bumps the producer's epoch.
+    const paused = await fx.startLedger({
+      EOS_PAUSE_AT: 'eos.before-commit:1',
+      KAFKA_TRANSACTION_TIMEOUT_MS: '3000',
+      KAFKA_SESSION_TIMEOUT_MS: '60000',
+    });
+    await waitFor(() => paused.process.log.includes('SIGSTOP'), {
+      description: 'the ledger to freeze inside its transaction',
+      timeoutMs: 60_000,
+    });
+    // The open transaction holds back read_committed readers of the results: this read ends only
+    // once the coordinator has aborted it (its results were never committed).
+    expect(await fx.resultEvents()).toEqual([]);
+    paused.process.kill('SIGCONT');
+    await fx.waitForApplied();
+    await fx.waitForResults();
+    expect(paused.process.log).toMatch(/ran past its timeout and was aborted/);
+    expect(paused.process.log).not.toMatch(/taken over by another instance/);
+    expect(paused.process.running).toBe(true);
+    await paused.process.stop();
+    await expectExactlyOnce();
+  });
 });

@@ -19,11 +19,22 @@ describe('ledger posting', () => {
     await fx?.close();
   });
 
-  it('reports readiness with its database and Kafka', async () => {
-    const response = await fetch(`${ledger.url}/health/ready`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
-      info: { database: { status: 'up' }, kafka: { status: 'up' } },
+  it('reports readiness with its database, Kafka and its posting consumer', async () => {
+    // Posting starts in the background; the ledger is ready once it consumes.
+    const body = await waitFor(
+      async () => {
+        const response = await fetch(`${ledger.url}/health/ready`);
+        return response.status === 200 && ((await response.json()) as Record<string, unknown>);
+      },
+      { description: 'the ledger ready', timeoutMs: 30_000 },
+    );
+    expect(body).toMatchObject({
+      info: {
+        database: { status: 'up' },
+        kafka: { status: 'up' },
+        posting: { status: 'up', state: 'running' },
+      },
+      capabilities: { posting: true },
     });
   });
 

@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(app.get<ConfigType<typeof paymentsConfig>>(paymentsConfig.KEY).port);
   const relay = app.get(OutboxRelay);
   await relay.finished;
-  if (relay.state === 'fenced') {
+  if (relay.state === 'fenced' || relay.state === 'failed') {
     await app.close();
     process.exit(1);
   }

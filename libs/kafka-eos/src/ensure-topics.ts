@@ -74,6 +74,20 @@ export async function ensureTopics(
     const { brokers } = await admin.describeCluster();
     const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, policy);
     const existing = new Set(await admin.listTopics());
+    // Refused before anything is created: a topic written to that exists already decides.
+    const written = topics.filter((t) => t.written && existing.has(t.topic)).map((t) => t.topic);
+    const metadata =
+      written.length > 0 ? await admin.fetchTopicMetadata({ topics: written }) : { topics: [] };
+    for (const { name, partitions } of metadata.topics) {
+      const fewest = Math.min(...partitions.map((p) => p.replicas.length));
+      if (fewest < replicationFactor) {
+        throw new TopicReplicationError(
+          `topic ${name} has partitions with ${fewest} replica(s), fewer than the ${replicationFactor} configured ` +
+            `(TOPIC_REPLICATION_FACTOR=${policy.replicationFactor}): add replicas (kafka-reassign-partitions.sh) ` +
+            'or lower the setting knowingly; refusing to write records a single broker could lose',
+        );
+      }
+    }
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
@@ -88,19 +102,6 @@ export async function ensureTopics(
         })),
         waitForLeaders: true,
       });
-    }
-    const written = topics.filter((t) => t.written && existing.has(t.topic)).map((t) => t.topic);
-    if (written.length === 0) return;
-    const metadata = await admin.fetchTopicMetadata({ topics: written });
-    for (const { name, partitions } of metadata.topics) {
-      const fewest = Math.min(...partitions.map((p) => p.replicas.length));
-      if (fewest < replicationFactor) {
-        throw new TopicReplicationError(
-          `topic ${name} has partitions with ${fewest} replica(s), fewer than the ${replicationFactor} configured ` +
-            `(TOPIC_REPLICATION_FACTOR=${policy.replicationFactor}): add replicas (kafka-reassign-partitions.sh) ` +
-            'or lower the setting knowingly; refusing to write records a single broker could lose',
-        );
-      }
     }
   } finally {
     await admin.disconnect();

@@ -30,6 +30,12 @@ export const ledgerEnvSchema = z
     CONSUMER_GROUP: z.string().min(1).default('ledger'),
     POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /**
+     * `transaction.timeout.ms` of the posting producers: a transaction open longer (a paused
+     * process) is aborted by its coordinator, and the ledger posts the batch again with a new
+     * producer. At most the broker's `transaction.max.timeout.ms` (15 min by default).
+     */
+    KAFKA_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** What a crash may lose or duplicate (see `DeliveryGuarantee`); other values are for labs. */
     DELIVERY_GUARANTEE: z.enum(deliveryGuarantees).default('exactly-once'),
     /** Partitions whose batches one instance posts at the same time (each holds a database connection). */
@@ -58,6 +64,7 @@ export const ledgerEnvSchema = z
       consumerGroup: env.CONSUMER_GROUP,
       maxAttempts: env.POSTING_MAX_ATTEMPTS,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      transactionTimeoutMs: env.KAFKA_TRANSACTION_TIMEOUT_MS,
       guarantee: env.DELIVERY_GUARANTEE,
       partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },

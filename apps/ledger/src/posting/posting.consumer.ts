@@ -55,6 +55,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
       outputTopics: [topics.transferResults],
       maxAttempts: posting.maxAttempts,
       sessionTimeoutMs: posting.sessionTimeoutMs,
+      transactionTimeoutMs: posting.transactionTimeoutMs,
       guarantee: posting.guarantee,
       partitionsConsumedConcurrently: posting.partitionsConcurrently,
       logger: this.logger,

@@ -69,6 +69,8 @@ export const paymentsEnvSchema = z
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
     /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** `transaction.timeout.ms` of settlement's producers (see the ledger's setting of that name). */
+    KAFKA_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** Partitions whose batches settlement handles at the same time (each holds a database connection). */
     PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(100).default(6),
     /** Settlement's delivery guarantee (see `DeliveryGuarantee`); other values are for labs. */
@@ -121,6 +123,7 @@ export const paymentsEnvSchema = z
       enabled: env.SETTLEMENT_ENABLED,
       consumerGroup: env.SETTLEMENT_CONSUMER_GROUP,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      transactionTimeoutMs: env.KAFKA_TRANSACTION_TIMEOUT_MS,
       guarantee: env.DELIVERY_GUARANTEE,
       partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },

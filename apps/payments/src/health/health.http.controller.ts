@@ -55,7 +55,8 @@ export class HealthHttpController {
       checks.push(() => {
         const relay = this.indicators.check('relay');
         const report = this.relay.report();
-        return Promise.resolve(report.state === 'fenced' ? relay.down(report) : relay.up(report));
+        const down = report.state === 'fenced' || report.state === 'failed';
+        return Promise.resolve(down ? relay.down(report) : relay.up(report));
       });
     }
     if (settlement !== 'disabled') {

@@ -103,7 +103,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.loop = this.run();
   }
 
-  /** Resolves when the relay stops: on shutdown, or when another instance fenced it. */
+  /**
+   * Resolves when the relay stops: on shutdown, when another instance fenced it, or when it
+   * failed for good (`state` says which).
+   */
   get finished(): Promise<void> {
     return this.loop ?? Promise.resolve();
   }
@@ -133,6 +136,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       lost.removeEventListener('abort', wake);
       this.stall.forget();
       await this.discardProducer();
+      if (ended === 'failed') {
+        this.status.to('failed');
+        return;
+      }
       if (ended === 'fenced') {
         // The lease is kept: another replica taking it would only take up the fight for a
         // transactional id (and a position) that another deployment is writing too.
@@ -152,7 +159,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Publishes until the lease is lost, the process stops, or another instance fences it. */
-  private async publishWhileHeld(lost: AbortSignal): Promise<'lost' | 'fenced' | 'stopped'> {
+  private async publishWhileHeld(
+    lost: AbortSignal,
+  ): Promise<'lost' | 'fenced' | 'failed' | 'stopped'> {
     const stop = AbortSignal.any([this.stopping.signal, lost]);
     let failures = 0;
     while (!stop.aborted) {
@@ -169,6 +178,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       } catch (error) {
         await this.discardProducer();
         if (stop.aborted) break;
+        if ((error as { fatal?: unknown }).fatal === true) {
+          // E.g. TopicReplicationError: waiting does not cure it, and nothing may be published.
+          this.logger.error(`relay cannot publish: ${describe(error)}`);
+          return 'failed';
+        }
         const failure = error instanceof TransactionFailedError ? error.failure : 'unknown';
         relayTransactions.inc({
           outcome: failure === 'fenced' || failure === 'timed-out' ? failure : 'failed',

@@ -9,10 +9,10 @@ async function gauge(): Promise<Record<string, number>> {
 describe('RelayStatus', () => {
   it('moves through standby and active, and mirrors the state in the relay_state gauge', async () => {
     const status = new RelayStatus();
-    expect(await gauge()).toEqual({ stopped: 1, standby: 0, active: 0, fenced: 0 });
+    expect(await gauge()).toEqual({ stopped: 1, standby: 0, active: 0, fenced: 0, failed: 0 });
     status.to('standby');
     status.to('active');
-    expect(await gauge()).toEqual({ stopped: 0, standby: 0, active: 1, fenced: 0 });
+    expect(await gauge()).toEqual({ stopped: 0, standby: 0, active: 1, fenced: 0, failed: 0 });
     status.to('standby');
     status.to('active');
     status.to('fenced');
@@ -24,5 +24,8 @@ describe('RelayStatus', () => {
     expect(() => status.to('active')).toThrow(/stopped cannot become active/);
     status.to('standby');
     expect(() => status.to('fenced')).toThrow(/standby cannot become fenced/);
+    status.to('active');
+    status.to('failed');
+    expect(() => status.to('standby')).toThrow(/failed cannot become standby/);
   });
 });

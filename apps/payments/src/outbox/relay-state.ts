@@ -5,18 +5,21 @@ import { relayState } from '../metrics/payments-metrics.js';
  * - `standby`: waiting for the lease another instance holds (or for the database to answer);
  * - `active`: holds the lease and publishes;
  * - `fenced`: another instance took the transactional id although this one held the lease
- *   (another deployment configured with the same id): it stopped publishing for good.
+ *   (another deployment configured with the same id): it stopped publishing for good;
+ * - `failed`: a topic it writes to cannot keep what it would publish (fewer replicas than
+ *   configured): it never published, and its process does not run on.
  */
-export type RelayState = 'stopped' | 'standby' | 'active' | 'fenced';
+export type RelayState = 'stopped' | 'standby' | 'active' | 'fenced' | 'failed';
 
-const RELAY_STATES: readonly RelayState[] = ['stopped', 'standby', 'active', 'fenced'];
+const RELAY_STATES: readonly RelayState[] = ['stopped', 'standby', 'active', 'fenced', 'failed'];
 
 /** Which state may follow which; anything else is a bug in the relay's loop. */
 const VALID_TRANSITIONS: Record<RelayState, readonly RelayState[]> = {
   stopped: ['standby'],
   standby: ['active', 'stopped'],
-  active: ['standby', 'fenced', 'stopped'],
+  active: ['standby', 'fenced', 'failed', 'stopped'],
   fenced: [],
+  failed: [],
 };
 
 /** The relay's state, mirrored in the `relay_state` gauge (1 for the current state, 0 else). */

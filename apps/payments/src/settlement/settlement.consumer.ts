@@ -42,6 +42,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       kafka,
       groupId: this.config.settlement.consumerGroup,
       sessionTimeoutMs: this.config.settlement.sessionTimeoutMs,
+      transactionTimeoutMs: this.config.settlement.transactionTimeoutMs,
       guarantee: this.config.settlement.guarantee,
       partitionsConsumedConcurrently: this.config.settlement.partitionsConcurrently,
       topic: transferResults,
