@@ -8,6 +8,7 @@ import {
   type ExceptionFilter,
   type HttpServer,
 } from '@nestjs/common';
+import { dependencyOutage } from '#kafka-eos';
 
 /** The body of every error answer of the ledger's HTTP API, as in the payments API. */
 export interface LedgerErrorBody {
@@ -45,6 +46,13 @@ export function ledgerErrorBody(exception: unknown): LedgerErrorBody {
       (typeof type === 'string' && bodyParserCodes[type]) || HttpStatus[statusCode] || 'HTTP_ERROR';
     return { statusCode, code, message: exception.message };
   }
+  if (dependencyOutage(exception)) {
+    return {
+      statusCode: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is not available; retry later.',
+    };
+  }
   return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error.' };
 }
 
@@ -63,7 +71,10 @@ export class LedgerExceptionFilter implements ExceptionFilter {
       return;
     }
     const body = ledgerErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      this.logger.warn(`database unavailable: ${dependencyOutage(exception)}`);
+      this.httpAdapter.setHeader(response, 'Retry-After', '1');
+    } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     this.httpAdapter.reply(response, body, body.statusCode);

@@ -60,4 +60,23 @@ describe('errorBodyFor', () => {
       message: 'Internal error.',
     });
   });
+
+  it.each([
+    [
+      'a connection refused',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'an administrator shutdown (57P01)',
+      Object.assign(new Error('terminating'), { code: '57P01' }),
+    ],
+    ['a read-only database (25006)', Object.assign(new Error('read-only'), { code: '25006' })],
+    ['too many connections (53300)', Object.assign(new Error('too many'), { code: '53300' })],
+  ])('answers %s with 503 DATABASE_UNAVAILABLE, nothing internal', (_, exception) => {
+    expect(errorBodyFor(exception)).toEqual({
+      statusCode: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is not available; retry with the same Idempotency-Key.',
+    });
+  });
 });

@@ -8,6 +8,7 @@ import {
   type ExceptionFilter,
   type HttpServer,
 } from '@nestjs/common';
+import { dependencyOutage } from '#kafka-eos';
 import { DomainError, type ErrorCode } from '../errors/domain-error.js';
 import type { ErrorBody } from './error-body.js';
 import { MAX_BODY_BYTES } from './json-body.js';
@@ -59,8 +60,20 @@ export function errorBodyFor(exception: unknown): ErrorBody {
     // Routing and framework errors, e.g. 404 for an unknown route → NOT_FOUND.
     return { statusCode, code: HttpStatus[statusCode] ?? 'HTTP_ERROR', message: exception.message };
   }
+  if (dependencyOutage(exception)) {
+    // Down, restarting, out of connections or read-only: the request may have been applied or
+    // not, and a retry with the same Idempotency-Key gets the one answer either way.
+    return {
+      statusCode: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is not available; retry with the same Idempotency-Key.',
+    };
+  }
   return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error.' };
 }
+
+/** Seconds a client should wait before retrying a 503 DATABASE_UNAVAILABLE. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** Turns every exception, also those of routing and body parsing, into an `ErrorBody`. */
 @Catch()
@@ -76,11 +89,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const body = errorBodyFor(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      this.logger.warn(`database unavailable: ${dependencyOutage(exception)}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     const response: unknown = host.switchToHttp().getResponse();
     if (body.statusCode === 401) this.httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+    if (body.statusCode === 503) {
+      this.httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     this.httpAdapter.reply(response, body, body.statusCode);
   }
 }

@@ -67,6 +67,7 @@ export class CreateTransferHttpController {
   @ApiErrorResponse(413, 'PAYLOAD_TOO_LARGE or EVENT_TOO_LARGE')
   @ApiErrorResponse(415, 'UNSUPPORTED_MEDIA_TYPE')
   @ApiErrorResponse(422, 'IDEMPOTENCY_KEY_REUSED')
+  @ApiErrorResponse(503, 'DATABASE_UNAVAILABLE: retry after Retry-After seconds with the same key')
   async create(
     @AuthenticatedClient() clientId: string,
     @Headers() headers: IncomingHttpHeaders,
