@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { deliveryGuarantees, type DeliveryGuarantee } from '#kafka-eos';
+import { FAULT_KINDS, type FaultKind } from './fault-schedule.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -8,11 +9,13 @@ export interface ChaosOptions {
   guarantee: DeliveryGuarantee;
   /** Kafka nodes: 1, or 3 (replication factor 3, min.insync.replicas 2, bounced one at a time). */
   brokers: 1 | 3;
+  /** Only these kinds of fault (default: every kind the run's infrastructure allows). */
+  faultKinds?: FaultKind[];
 }
 
 /**
  * `--seed N` (default: random), `--duration-s S` (default: 60), `--guarantee G` (default:
- * exactly-once) and `--brokers 1|3` (default: 1).
+ * exactly-once), `--brokers 1|3` (default: 1) and `--faults kind,kind…` (default: all).
  */
 export function parseChaosOptions(argv: string[]): ChaosOptions {
   const value = (flag: string): string | undefined => {
@@ -28,5 +31,12 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
   if (!(deliveryGuarantees as readonly string[]).includes(guarantee))
     throw new Error(`--guarantee must be one of ${deliveryGuarantees.join(', ')}`);
   if (brokers !== 1 && brokers !== 3) throw new Error(`--brokers must be 1 or 3`);
-  return { seed, durationS, guarantee, brokers };
+  const faults = value('--faults')?.split(',') as FaultKind[] | undefined;
+  const unknown = faults?.filter((f) => !(FAULT_KINDS as readonly string[]).includes(f)) ?? [];
+  if (unknown.length > 0 || faults?.length === 0) {
+    throw new Error(
+      `--faults takes a list of ${FAULT_KINDS.join(', ')}; unknown: ${unknown.join()}`,
+    );
+  }
+  return { seed, durationS, guarantee, brokers, ...(faults && { faultKinds: faults }) };
 }

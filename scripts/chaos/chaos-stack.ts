@@ -4,12 +4,18 @@ import { LocalPostgres } from '../../test/infra/local-postgres.js';
 import { startInfra, type RunningInfra } from '../../test/infra/start-infra.js';
 import { PipelineFixture, type ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { History } from './history.js';
+import { InjectedPoison } from './inject-poison.js';
 
 export const CHAOS_CLIENT = 'chaos';
 export const CHAOS_API_KEY = 'chaos-run-key-0123456789abcdef';
 const LEDGER_COUNT = 2;
 const ACCOUNT_COUNT = 6;
 export const OPENING_BALANCE = 20_000n;
+/**
+ * The relay's RELAY_TRANSACTION_TIMEOUT_MS in the run: short, so that a relay paused inside its
+ * transaction (a fault of the schedule) outlives it within the run.
+ */
+export const RELAY_TRANSACTION_TIMEOUT_MS = 5_000;
 
 /**
  * Kafka (one node, or three), PostgreSQL (the run's own where possible), payments (API and
@@ -21,6 +27,8 @@ export class ChaosStack {
   readonly paymentsSql: pg.Pool;
   readonly ledgerSql: pg.Pool;
   accounts: string[] = [];
+  /** What the run injected that no client sent. */
+  readonly poison = new InjectedPoison();
 
   private constructor(
     readonly infra: RunningInfra,
@@ -90,10 +98,26 @@ export class ChaosStack {
         this.fx.startPayments({ ...paymentsEnv(), RELAY_MODE: 'off' }),
       );
     }
-    if (!this.runningRelay()) {
-      await this.withRetries('relay', () => this.fx.startRelay(paymentsEnv()));
-    }
+    if (!this.runningRelay()) await this.startRelay();
     while (this.runningLedgers().length < LEDGER_COUNT) await this.startLedger();
+  }
+
+  /** A standalone relay, with `env` on top of the run's settings (`attempts` starts at most). */
+  async startRelay(
+    env: Record<string, string> = {},
+    attempts = 3,
+  ): Promise<ServiceInstance | undefined> {
+    await this.withRetries(
+      'relay',
+      () =>
+        this.fx.startRelay({
+          ...paymentsEnv(),
+          RELAY_TRANSACTION_TIMEOUT_MS: String(RELAY_TRANSACTION_TIMEOUT_MS),
+          ...env,
+        }),
+      attempts,
+    );
+    return this.runningRelay();
   }
 
   /** One more member of the ledger group (a rebalance), with the run's delivery guarantee. */
@@ -139,7 +163,11 @@ export class ChaosStack {
   }
 
   /** A start can fail while Kafka is still recovering; try a few times before giving up. */
-  private async withRetries(name: string, start: () => Promise<ServiceInstance>): Promise<void> {
+  private async withRetries(
+    name: string,
+    start: () => Promise<ServiceInstance>,
+    attempts = 3,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const instance = await start();
@@ -147,7 +175,7 @@ export class ChaosStack {
         return;
       } catch (error) {
         this.history.event('start-failed', `${name} attempt ${attempt}: ${firstLine(error)}`);
-        if (attempt >= 3) throw error;
+        if (attempt >= attempts) throw error;
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { TransferResultV1 } from '#contracts';
 import { EventHeaders } from '#contracts';
-import { readCommitted, type ReadRecord } from '../../test/support/read-topic.js';
+import { readCommitted, SENTINEL_HEADER, type ReadRecord } from '../../test/support/read-topic.js';
 import { CHAOS_CLIENT, OPENING_BALANCE, type ChaosStack } from './chaos-stack.js';
 import {
   checkAccountOrder,
@@ -10,6 +10,7 @@ import {
 } from './check-kafka.js';
 import { row, type CheckRow } from './check-row.js';
 import type { History } from './history.js';
+import { POISON_CLIENT, type InjectedPoison } from './inject-poison.js';
 
 export type { CheckRow } from './check-row.js';
 
@@ -41,7 +42,68 @@ export async function checkInvariants(
   const clientView = checkClientView(history, transfers);
   const ledger = await checkLedger(stack, transfers);
   const topics = await checkTopics(stack, history, transfers);
-  return { checks: [...clientView, ...ledger, ...topics.checks], tally: topics.tally };
+  // After the topic reads: their sentinel records end up in the dead-letter topics too.
+  const deadLetters = await checkDeadLetters(stack);
+  return {
+    checks: [...clientView, ...ledger, ...topics.checks, ...deadLetters],
+    tally: topics.tally,
+  };
+}
+
+/**
+ * Outages are waited out, never dead-lettered: the dead-letter topics hold only the poison the
+ * run injected (and the sentinels the checks' own reads append), and every transfer forged with
+ * a payload the ledger refuses ended rejected, INVALID_REQUEST, instead of pending.
+ */
+async function checkDeadLetters(stack: ChaosStack): Promise<CheckRow[]> {
+  const { kafka, topics } = stack.fx;
+  const { poison } = stack;
+  const { rows: forged } = await stack.paymentsSql.query<{
+    id: string;
+    status: string;
+    reason: string | null;
+  }>(`select id, status, reason from transfers where client_id = $1`, [POISON_CLIENT]);
+  const notSentinel = (r: ReadRecord): boolean => r.headers[SENTINEL_HEADER] === undefined;
+  const requestDeadLetters = (await readCommitted(kafka, topics.deadLetter)).filter(notSentinel);
+  const resultDeadLetters = (await readCommitted(kafka, `${topics.results}.dlq`)).filter(
+    notSentinel,
+  );
+  return [
+    row(
+      'forged transfers the ledger cannot read end rejected (INVALID_REQUEST)',
+      forged.length,
+      forged
+        .filter((t) => t.status !== 'rejected' || t.reason !== 'INVALID_REQUEST')
+        .map((t) => `${t.id}: ${t.status} ${t.reason ?? ''}`),
+    ),
+    row(
+      'request dead letters are injected poison only',
+      requestDeadLetters.length,
+      requestDeadLetters.filter((r) => !isInjected(r, poison)).map(describeRecord),
+    ),
+    row(
+      'no result dead-lettered by settlement',
+      resultDeadLetters.length,
+      resultDeadLetters.map(describeRecord),
+    ),
+  ];
+}
+
+function isInjected(record: ReadRecord, poison: InjectedPoison): boolean {
+  const ids = poison.ids();
+  const header = record.headers[EventHeaders.eventId];
+  if (header && ids.has(header)) return true;
+  if (record.value === 'neither JSON nor an id') return true;
+  try {
+    const { transferId } = JSON.parse(record.value) as { transferId?: unknown };
+    return typeof transferId === 'string' && ids.has(transferId);
+  } catch {
+    return false;
+  }
+}
+
+function describeRecord(record: ReadRecord): string {
+  return `${record.partition}:${record.offset} ${record.headers['dlq-reason'] ?? ''} ${record.value.slice(0, 80)}`;
 }
 
 /** What the clients were told against what payments holds. */
@@ -190,7 +252,11 @@ async function checkTopics(
   const requested = await readCommitted(kafka, topics.requested);
   const eventIdOf = (r: ReadRecord): string => r.headers[EventHeaders.eventId] ?? '?';
   const resultsOf = countBy(results.map((r) => r.transferId));
-  const requestsOf = countBy(requested.map(eventIdOf));
+  // Only the records the relay published carry an event id; injected poison is left out here.
+  const poisonIds = stack.poison.ids();
+  const requestsOf = countBy(
+    requested.map(eventIdOf).filter((id) => id !== '?' && !poisonIds.has(id)),
+  );
   const resultEventIds = countBy(results.map((r) => r.eventId));
   const typeOf = new Map(results.map((r) => [r.transferId, r.type]));
   const expectedType = (t: TransferRow): string =>
@@ -219,9 +285,9 @@ async function checkTopics(
         .map((t) => `${t.id}: ${t.status} / ${typeOf.get(t.id)}`),
     ),
     row(
-      'no result for a transfer nobody accepted',
+      'no result for a transfer nobody accepted (injected poison aside)',
       resultsOf.size,
-      [...resultsOf.keys()].filter((id) => !accepted.has(id)),
+      [...resultsOf.keys()].filter((id) => !accepted.has(id) && !poisonIds.has(id)),
     ),
     row(
       'no event id twice on results (read_committed)',

@@ -1,6 +1,7 @@
 import { waitFor } from '../../test/infra/wait-for.js';
 import { CHAOS_CLIENT, type ChaosStack } from './chaos-stack.js';
 import type { History } from './history.js';
+import { POISON_CLIENT } from './inject-poison.js';
 import type { Workload } from './workload.js';
 
 const RESOLVE_TIMEOUT_MS = 60_000;
@@ -32,8 +33,8 @@ export async function drain(
     await waitFor(
       async () => {
         const { rows } = await stack.paymentsSql.query<{ n: number }>(
-          `select count(*)::int as n from transfers where client_id = $1 and status = 'pending'`,
-          [CHAOS_CLIENT],
+          `select count(*)::int as n from transfers where client_id = any($1) and status = 'pending'`,
+          [[CHAOS_CLIENT, POISON_CLIENT]],
         );
         const now = rows[0]?.n ?? -1;
         if (now !== pending) [pending, changedAtMs] = [now, Date.now()];

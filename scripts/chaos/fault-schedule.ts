@@ -1,20 +1,27 @@
 import { Prng } from './prng.js';
 
-export type FaultKind =
-  | 'ledger-sigkill'
-  | 'ledger-sigterm'
-  | 'ledger-sigstop'
-  | 'ledger-scale'
-  | 'ledger-backlog-sigkill'
-  | 'payments-sigkill'
-  | 'payments-sigterm'
-  | 'relay-sigkill'
-  | 'relay-sigterm'
-  | 'broker-sigterm'
-  | 'broker-sigkill'
-  | 'coordinator-sigkill'
-  | 'postgres-restart'
-  | 'postgres-crash';
+export const FAULT_KINDS = [
+  'ledger-sigkill',
+  'ledger-sigterm',
+  'ledger-sigstop',
+  'ledger-scale',
+  'ledger-backlog-sigkill',
+  'payments-sigkill',
+  'payments-sigterm',
+  'relay-sigkill',
+  'relay-sigterm',
+  'relay-paused-past-timeout',
+  'poison-injection',
+  'broker-sigterm',
+  'broker-sigkill',
+  'coordinator-sigkill',
+  'postgres-restart',
+  'postgres-crash',
+  'postgres-connections',
+  'postgres-read-only',
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface PlannedFault {
   kind: FaultKind;
@@ -34,28 +41,39 @@ const PROCESS_FAULTS: FaultKind[] = [
   'payments-sigterm',
   'relay-sigkill',
   'relay-sigterm',
+  'relay-paused-past-timeout',
+  'poison-injection',
 ];
 const GAP_MS = { min: 2_000, max: 6_000 };
 /** More than a run of any duration gets through; the runner stops starting faults at the end. */
 const PLANNED = 40;
 
 /**
- * The seeded fault schedule: a ledger killed in the middle of a backlog first (the fault that
+ * The seeded fault schedule (of the `only` kinds, when given): a ledger killed in the middle of a
+ * backlog first (the fault that
  * most surely lands inside a batch, so a short run shows what each delivery guarantee does with
  * it), then every kind once in a shuffled order, then random draws.
  * Broker faults only when the run owns a local Kafka cluster. With one broker its SIGKILL comes
  * once (the whole cluster crashes and recovers for a while); with three, any node may be
  * stopped or killed, one at a time, and `coordinator-sigkill` kills whichever node leads the
  * relay's transaction coordinator partition. PostgreSQL faults only when the run has a server of
- * its own: a clean restart, and a crash (immediate shutdown, recovered from the WAL).
+ * its own: a clean restart, a crash (immediate shutdown, recovered from the WAL), every
+ * connection taken by another client, and the server switched to read-only and back.
  */
 export function planFaults(
   seed: number,
-  { brokers, postgres }: { brokers: 0 | 1 | 3; postgres: boolean },
+  { brokers, postgres, only }: { brokers: 0 | 1 | 3; postgres: boolean; only?: FaultKind[] },
 ): PlannedFault[] {
   const prng = new Prng(seed ^ 0x5eed);
   const repeatable: FaultKind[] = [...PROCESS_FAULTS];
-  if (postgres) repeatable.push('postgres-restart', 'postgres-crash');
+  if (postgres) {
+    repeatable.push(
+      'postgres-restart',
+      'postgres-crash',
+      'postgres-connections',
+      'postgres-read-only',
+    );
+  }
   const once: FaultKind[] = [];
   if (brokers === 1) {
     repeatable.push('broker-sigterm');
@@ -63,8 +81,11 @@ export function planFaults(
   } else if (brokers === 3) {
     repeatable.push('broker-sigterm', 'broker-sigkill', 'coordinator-sigkill');
   }
-  const kinds: FaultKind[] = ['ledger-backlog-sigkill', ...prng.shuffle([...repeatable, ...once])];
-  while (kinds.length < PLANNED) kinds.push(prng.pick(repeatable));
+  const allowed = (kind: FaultKind): boolean => !only || only.includes(kind);
+  const draws = repeatable.filter(allowed);
+  const first: FaultKind[] = allowed('ledger-backlog-sigkill') ? ['ledger-backlog-sigkill'] : [];
+  const kinds: FaultKind[] = [...first, ...prng.shuffle([...draws, ...once.filter(allowed)])];
+  while (kinds.length < PLANNED && draws.length > 0) kinds.push(prng.pick(draws));
   return kinds.map((kind) => ({
     kind,
     target: prng.int(0, 2),

@@ -1,10 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../test/infra/wait-for.js';
 import { waitForKafkaReady } from '../../test/infra/kafka-readiness.js';
 import { transactionCoordinatorNode } from '../../test/support/transaction-coordinator.js';
 import type { ServiceInstance } from '../../test/pipeline/pipeline-fixture.js';
 import type { ChaosStack } from './chaos-stack.js';
 import type { PlannedFault } from './fault-schedule.js';
 import type { History } from './history.js';
+import { exhaustConnections, readOnlyFor } from '../../test/support/database-faults.js';
+import { RELAY_TRANSACTION_TIMEOUT_MS } from './chaos-stack.js';
+import { injectPoison } from './inject-poison.js';
 
 /** The ledgers' KAFKA_SESSION_TIMEOUT_MS (set by the pipeline fixture). */
 const LEDGER_SESSION_TIMEOUT_MS = 6_000;
@@ -12,6 +16,12 @@ const LEDGER_SESSION_TIMEOUT_MS = 6_000;
 const PAUSE_PAST_SESSION_MS = 4_000;
 const BROKER_DOWN_MS = 2_000;
 const POSTGRES_DOWN_MS = 2_000;
+/**
+ * A frozen relay stays frozen this much longer than its transaction timeout: the coordinator
+ * looks for timed-out transactions every second (test brokers) and aborts them. Well under the
+ * relay's lease timeout (10 s), so it keeps its lease.
+ */
+const RELAY_PAST_TIMEOUT_MS = 3_000;
 /** Frozen for less than LEDGER_SESSION_TIMEOUT_MS, so the group keeps its assignment. */
 const BACKLOG_MS = 3_000;
 /** After the resume: long enough to be inside the first large batch, too short to finish it. */
@@ -60,6 +70,16 @@ export async function injectFault(
     case 'postgres-restart':
     case 'postgres-crash':
       await restartPostgres(stack, fault.kind === 'postgres-crash' ? 'immediate' : 'fast', history);
+      break;
+    case 'postgres-connections':
+    case 'postgres-read-only':
+      await starvePostgres(stack, fault.kind, history);
+      break;
+    case 'relay-paused-past-timeout':
+      await pauseRelayPastTimeout(stack, history);
+      break;
+    case 'poison-injection':
+      await injectPoison(stack, history);
       break;
   }
   await stack.ensureRunning();
@@ -148,6 +168,53 @@ async function restartPostgres(
   history.event('fault', `PostgreSQL ${mode === 'fast' ? 'restart' : 'crash (immediate stop)'}`);
   await stack.postgres.restart(mode, POSTGRES_DOWN_MS);
   history.event('restarted', 'PostgreSQL accepting connections');
+}
+
+/**
+ * The run's PostgreSQL starved for a while: every connection taken by another client (and the
+ * services' sessions ended, so they must reconnect), or the server read-only (as after a
+ * failover). Outages to wait out: nothing may be dead-lettered for them.
+ */
+async function starvePostgres(
+  stack: ChaosStack,
+  kind: 'postgres-connections' | 'postgres-read-only',
+  history: History,
+): Promise<void> {
+  if (!stack.postgres) return history.event('fault-skipped', 'no PostgreSQL of the run to starve');
+  if (kind === 'postgres-connections') {
+    history.event('fault', 'PostgreSQL: every connection taken by another client, sessions ended');
+    const held = await exhaustConnections(stack.postgres.url, POSTGRES_DOWN_MS);
+    history.event('restarted', `PostgreSQL connections released (the hog held ${held})`);
+  } else {
+    history.event('fault', 'PostgreSQL read-only (default_transaction_read_only)');
+    await readOnlyFor(stack.postgres.url, POSTGRES_DOWN_MS);
+    history.event('restarted', 'PostgreSQL writable again');
+  }
+}
+
+/**
+ * The relay replaced by one that freezes (SIGSTOP) inside a Kafka transaction and stays frozen
+ * past its transaction timeout, so its coordinator aborts the transaction and bumps its epoch;
+ * resumed, it must carry on with a new producer, not stop as fenced.
+ */
+async function pauseRelayPastTimeout(stack: ChaosStack, history: History): Promise<void> {
+  await stopProcess(stack, stack.runningRelay(), false, history);
+  // One attempt: it may freeze before its HTTP API answers, and a second relay must not start.
+  await stack.startRelay({ EOS_PAUSE_AT: 'relay.before-kafka-commit' }, 1).catch(() => undefined);
+  const relay = stack.fx.relays.at(-1);
+  if (!relay) return history.event('fault-skipped', 'no relay started');
+  const frozen = await waitFor(() => relay.process.log.includes('relay.before-kafka-commit'), {
+    description: 'the relay frozen in a transaction',
+    timeoutMs: 20_000,
+  }).catch(() => false);
+  if (!frozen) {
+    history.event('fault-skipped', 'the relay had nothing to publish: it never froze');
+    return;
+  }
+  history.event('fault', `relay pid ${relay.process.pid} frozen inside its Kafka transaction`);
+  await sleep(RELAY_TRANSACTION_TIMEOUT_MS + RELAY_PAST_TIMEOUT_MS);
+  relay.process.kill('SIGCONT');
+  history.event('resumed', `SIGCONT relay pid ${relay.process.pid}`);
 }
 
 /** Stops one Kafka node (SIGTERM: clean; SIGKILL: crash), starts it again and waits for the cluster. */

@@ -22,7 +22,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const { seed, durationS, guarantee, brokers } = options;
   const started = Date.now();
   const history = new History();
-  history.event('run', `seed ${seed}, ${durationS} s, ${guarantee}, ${brokers} Kafka node(s)`);
+  const kinds = options.faultKinds ? `, faults ${options.faultKinds.join(',')}` : '';
+  history.event(
+    'run',
+    `seed ${seed}, ${durationS} s, ${guarantee}, ${brokers} Kafka node(s)${kinds}`,
+  );
   const stack = await ChaosStack.start(history, options);
   const interrupted = (): void => {
     void stack.close({ keepDatabases: false }).finally(() => process.exit(130));
@@ -37,6 +41,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       planFaults(seed, {
         brokers: stack.infra.localKafka ? brokers : 0,
         postgres: Boolean(stack.postgres),
+        only: options.faultKinds,
       }),
       durationS * 1000,
       history,

@@ -1,6 +1,11 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { LocalPostgres, waitFor } from '#test-infra';
+import {
+  exhaustConnections,
+  readOnlyFor,
+  statementTimeoutFor,
+} from '../support/database-faults.js';
 import { readCommitted } from '../support/read-topic.js';
 import { PipelineFixture } from './pipeline-fixture.js';
 
@@ -50,17 +55,17 @@ describe('the ledger database failing under load', () => {
     ],
     [
       'out of connections (max_connections reached by another client)',
-      () => exhaustConnections(server.url),
+      () => exhaustConnections(server.url, OUTAGE_MS),
       /53300/,
     ],
     [
       'switched to read-only (default_transaction_read_only) and back',
-      () => readOnlyFor(server.url),
+      () => readOnlyFor(server.url, OUTAGE_MS),
       /25006/,
     ],
     [
       'cancelling statements (statement_timeout) behind a lock',
-      () => statementTimeoutFor(server.url, fx.ledgerDb.url),
+      () => statementTimeoutFor(server.url, fx.ledgerDb.url, 'accounts', OUTAGE_MS),
       /57014/,
     ],
   ])(
@@ -137,79 +142,5 @@ async function postedTransfers(ledgerUrl: string): Promise<Set<string>> {
     return new Set(rows.map((r) => r.id));
   } finally {
     await client.end();
-  }
-}
-
-/** An admin session that no setting of the fault applies to. */
-async function admin(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'test-admin' });
-  await client.connect();
-  await client.query(`set statement_timeout = 0; set default_transaction_read_only = off`);
-  return client;
-}
-
-/**
- * Another client takes every connection the server has left, then the ledger's connections are
- * ended, so that its reconnects meet "too many clients" (53300) until the hog lets go.
- */
-async function exhaustConnections(url: string): Promise<void> {
-  const control = await admin(url);
-  const hog: pg.Client[] = [];
-  const fill = async (): Promise<void> => {
-    for (;;) {
-      const client = new pg.Client({ connectionString: url, application_name: 'hog' });
-      try {
-        await client.connect();
-        hog.push(client);
-      } catch {
-        await client.end().catch(() => undefined);
-        return; // full
-      }
-    }
-  };
-  try {
-    await fill();
-    await control.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ledger'`,
-    );
-    await fill(); // the slots the ledger had
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-  } finally {
-    await Promise.all(hog.map((c) => c.end().catch(() => undefined)));
-    await control.end();
-  }
-}
-
-/** The whole server read-only for a while (a failover to a standby looks like this), then back. */
-async function readOnlyFor(url: string): Promise<void> {
-  const control = await admin(url);
-  try {
-    await control.query(`alter system set default_transaction_read_only = on`);
-    await control.query(`select pg_reload_conf()`);
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-  } finally {
-    await control.query(`alter system reset default_transaction_read_only`);
-    await control.query(`select pg_reload_conf()`);
-    await control.end();
-  }
-}
-
-/**
- * Statements cancelled by a short statement_timeout: the accounts table is locked meanwhile, so
- * the ledger's statements wait for the lock and are cancelled (57014) until both end.
- */
-async function statementTimeoutFor(url: string, ledgerUrl: string): Promise<void> {
-  const control = await admin(url);
-  const locker = await admin(ledgerUrl);
-  try {
-    await control.query(`alter system set statement_timeout = '200ms'`);
-    await control.query(`select pg_reload_conf()`);
-    await locker.query(`begin; lock table accounts in share row exclusive mode`);
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-  } finally {
-    await locker.query(`rollback`).catch(() => undefined);
-    await control.query(`alter system reset statement_timeout`);
-    await control.query(`select pg_reload_conf()`);
-    await Promise.all([locker.end(), control.end()]);
   }
 }

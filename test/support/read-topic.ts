@@ -1,7 +1,8 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { uniqueName, waitFor } from '#test-infra';
 
-const SENTINEL_HEADER = 'test-sentinel';
+/** Marks the records `readCommitted` appends; a consumer that dead-letters one keeps it. */
+export const SENTINEL_HEADER = 'test-sentinel';
 
 export interface ReadRecord {
   partition: number;
