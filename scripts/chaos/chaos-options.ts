@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { deliveryGuarantees, type DeliveryGuarantee } from '#kafka-eos';
-import { FAULT_KINDS, type FaultKind } from './fault-schedule.js';
+import { FAULT_KINDS, LIVENESS_FAULTS, type FaultKind } from './fault-schedule.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -15,7 +15,8 @@ export interface ChaosOptions {
 
 /**
  * `--seed N` (default: random), `--duration-s S` (default: 60), `--guarantee G` (default:
- * exactly-once), `--brokers 1|3` (default: 1) and `--faults kind,kind…` (default: all).
+ * exactly-once), `--brokers 1|3` (default: 1) and `--faults kind,kind…` or `--faults liveness`
+ * (default: every kind).
  */
 export function parseChaosOptions(argv: string[]): ChaosOptions {
   const value = (flag: string): string | undefined => {
@@ -31,7 +32,9 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
   if (!(deliveryGuarantees as readonly string[]).includes(guarantee))
     throw new Error(`--guarantee must be one of ${deliveryGuarantees.join(', ')}`);
   if (brokers !== 1 && brokers !== 3) throw new Error(`--brokers must be 1 or 3`);
-  const faults = value('--faults')?.split(',') as FaultKind[] | undefined;
+  const listed = value('--faults');
+  const faults = (listed === 'liveness' ? LIVENESS_FAULTS : listed?.split(',')) as
+    FaultKind[] | undefined;
   const unknown = faults?.filter((f) => !(FAULT_KINDS as readonly string[]).includes(f)) ?? [];
   if (unknown.length > 0 || faults?.length === 0) {
     throw new Error(

@@ -23,6 +23,21 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * `--faults liveness`: what must never leave a transfer pending or dead-letter a good one,
+ * database outages, a relay past its transaction timeout and poison, between ledger kills.
+ */
+export const LIVENESS_FAULTS: FaultKind[] = [
+  'postgres-restart',
+  'postgres-crash',
+  'postgres-connections',
+  'postgres-read-only',
+  'relay-paused-past-timeout',
+  'poison-injection',
+  'ledger-sigkill',
+  'ledger-sigstop',
+];
+
 export interface PlannedFault {
   kind: FaultKind;
   /** Which of the running ledgers (ledger faults), or which Kafka node (broker faults). */
