@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { EventHeaders, TRANSFER_REQUESTED } from '#contracts';
-import { uniqueName } from '../../test/infra/unique-name.js';
+import { produceRecords } from '../../test/support/produce-records.js';
 import type { ChaosStack } from './chaos-stack.js';
 import type { History } from './history.js';
 
@@ -76,7 +75,7 @@ export async function injectPoison(stack: ChaosStack, history: History): Promise
   const named = randomUUID();
   const invalid = { ...payload, eventId: randomUUID(), amount: '-5' };
   invalid.transferId = invalid.eventId;
-  await produce(stack, debit, [
+  await produceRecords(stack.infra.kafkaBrokers.split(','), stack.fx.topics.requested, debit, [
     { value: '{"type":"TransferRequested",', headers: { [EventHeaders.eventId]: named } },
     { value: JSON.stringify(invalid) },
     { value: 'neither JSON nor an id' },
@@ -87,32 +86,4 @@ export async function injectPoison(stack: ChaosStack, history: History): Promise
     'fault',
     `poison: transfer ${forged} forged with an invalid payload, 3 records into the request topic`,
   );
-}
-
-async function produce(
-  stack: ChaosStack,
-  key: string,
-  records: Array<{ value: string; headers?: Record<string, string> }>,
-): Promise<void> {
-  const kafka = new Kafka({
-    clientId: 'chaos-poison',
-    brokers: stack.infra.kafkaBrokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({
-    transactionalId: uniqueName('chaos-poison'),
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
-  try {
-    const tx = await producer.transaction();
-    await tx.send({
-      topic: stack.fx.topics.requested,
-      messages: records.map((r) => ({ key, value: r.value, headers: r.headers ?? {} })),
-    });
-    await tx.commit();
-  } finally {
-    await producer.disconnect();
-  }
 }

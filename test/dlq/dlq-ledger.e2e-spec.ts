@@ -38,6 +38,7 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
   let payer: string;
   let frozen: string[];
   let toFrozen: ReturnType<LedgerFixture['transfer']>[];
+  let refused: ReturnType<LedgerFixture['transfer']>;
   /** Coordinates of the dead letters the tests replayed. */
   const replayed: string[] = [];
 
@@ -67,11 +68,27 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
     await fx.query(`
       create trigger refuse_frozen_entries before insert on entries
         for each row execute function refuse_frozen_entries()`);
+    // A transfer the database refuses to record at all: neither its posting nor a rejection can
+    // be stored, so its dead letter goes unanswered and it stays pending until replayed.
+    await fx.query(`create table refused_events (id uuid primary key)`);
+    await fx.query(`
+      create function refuse_events() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from refused_events where id = new.event_id) then
+          raise exception 'event % is refused', new.event_id;
+        end if;
+        return new;
+      end $$`);
+    await fx.query(`
+      create trigger refuse_events before insert on inbox
+        for each row execute function refuse_events()`);
 
     payer = await fx.openAccount(ledger, 'EUR', 1_000n);
     frozen = [await fx.openAccount(ledger, 'EUR'), await fx.openAccount(ledger, 'EUR')];
     for (const id of frozen) await fx.query(`insert into frozen_accounts values ($1)`, [id]);
     toFrozen = [fx.transfer(payer, frozen[0] ?? '', 10n), fx.transfer(payer, frozen[1] ?? '', 20n)];
+    refused = fx.transfer(payer, frozen[0] ?? '', 5n);
+    await fx.query(`insert into refused_events values ($1)`, [refused.eventId]);
     const invalid = (): string =>
       JSON.stringify({ ...fx.transfer(payer, frozen[0] ?? '', 1n), amount: '-5' });
     // One key: one partition, in this order.
@@ -79,11 +96,12 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
       { raw: '{"type":"TransferRequested","amount":', key: payer },
       { raw: invalid(), key: payer },
       ...toFrozen,
+      refused,
       { raw: 'not JSON at all', key: payer },
       { raw: invalid(), key: payer },
     ]);
-    await waitFor(async () => (await list()).total === 6, {
-      description: 'six dead letters from the ledger',
+    await waitFor(async () => (await list()).total === 7, {
+      description: 'seven dead letters from the ledger',
       timeoutMs: 60_000,
       intervalMs: 500,
     });
@@ -95,11 +113,11 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
   it('lists them by reason, with sources, attempts and records (the real CLI)', async () => {
     const { topics } = await runDlqJson<{ topics: Summary[] }>(['list'], env);
     expect(topics.map((t) => [t.topic, t.exists, t.total])).toEqual([
-      [fx.deadLetter, true, 6],
+      [fx.deadLetter, true, 7],
       [`${fx.results}.dlq`, false, 0],
     ]);
     const ledgerDlq = topics[0] as Summary;
-    expect(ledgerDlq.groups).toHaveLength(3);
+    expect(ledgerDlq.groups).toHaveLength(4);
     const frozenGroup = group(ledgerDlq, 'entries for account <uuid> are frozen');
     expect(frozenGroup).toMatchObject({
       count: 2,
@@ -122,7 +140,7 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
 
     const text = await runDlq(['list'], env);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`${fx.deadLetter}: 6 dead letters`);
+    expect(text.stdout).toContain(`${fx.deadLetter}: 7 dead letters`);
     expect(text.stdout).toContain('  2× entries for account <uuid> are frozen');
     expect(text.stdout).toContain(`${fx.results}.dlq: no such topic`);
   });
@@ -190,12 +208,32 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
     expect(await fx.ledgerInvariants()).toMatchObject({ totalBalance: '0', entriesNotPaired: 0 });
   });
 
+  it('after the fix, replays the transfer nothing could be recorded for: the ledger applies it once', async () => {
+    expect(group(await list(), 'event <uuid> is refused')).toMatchObject({
+      count: 1,
+      answered: { yes: 0, no: 1, unknown: 0 },
+    });
+    await fx.query(`delete from refused_events`);
+    const replay = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'is refused'], env);
+    expect(replay.replayed).toHaveLength(1);
+    replayed.push(...replay.replayed.map((r) => r.deadLetter));
+    await waitFor(
+      async () => countByTransfer(await fx.resultEvents()).get(refused.transferId) === 1,
+      { description: 'the replayed transfer answered', timeoutMs: 60_000 },
+    );
+    const results = await fx.resultEvents();
+    expect(results.filter((r) => r.transferId === refused.transferId)).toEqual([
+      expect.objectContaining({ type: 'TransferSettled', amount: '5' }),
+    ]);
+    expect(await fx.ledgerInvariants()).toMatchObject({ totalBalance: '0', entriesNotPaired: 0 });
+  });
+
   it('replays what is not JSON into the same failure: the ledger dead-letters it again, marked as replayed', async () => {
     const replay = await runDlqJson<Report>(['replay', 'ledger', '--reason', 'not JSON'], env);
     const notJsonReplayed = replay.replayed.map((r) => r.deadLetter);
     expect(notJsonReplayed).toHaveLength(2);
     replayed.push(...notJsonReplayed);
-    await waitFor(async () => (await list()).total === 8, {
+    await waitFor(async () => (await list()).total === 9, {
       description: 'the two replayed records dead-lettered again',
       timeoutMs: 30_000,
       intervalMs: 500,
@@ -216,6 +254,6 @@ describe('dlq: the ledger’s dead letters, listed, shown and replayed after a f
       (r) => r.headers['dlq-replayed-from'] ?? [],
     );
     expect(copies.sort()).toEqual(replayed.map((c) => `${fx.deadLetter}:${c}`).sort());
-    expect(replayed).toHaveLength(4);
+    expect(replayed).toHaveLength(5);
   });
 });

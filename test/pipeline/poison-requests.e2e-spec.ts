@@ -1,4 +1,3 @@
-import { Kafka, logLevel } from 'kafkajs';
 import {
   EventHeaders,
   TRANSFER_REQUESTED,
@@ -6,8 +5,9 @@ import {
   type TransferRequestedV1,
 } from '#contracts';
 import { DeadLetterHeaders } from '#kafka-eos';
-import { uniqueName, waitFor } from '#test-infra';
+import { waitFor } from '#test-infra';
 import { runDlqJson } from '../dlq/dlq-cli.js';
+import { produceRecords } from '../support/produce-records.js';
 import { readCommitted } from '../support/read-topic.js';
 import { PipelineFixture } from './pipeline-fixture.js';
 
@@ -60,7 +60,7 @@ describe('poison records in the request topic', () => {
         currency: t.currency,
         requestedAt: t.createdAt,
       });
-    await produce(fx, payer, [
+    await produceRecords((process.env.KAFKA_BROKERS ?? '').split(','), fx.topics.requested, payer, [
       { value: '{"type":"TransferRequested",', headers: { [EventHeaders.eventId]: named.id } },
       { value: JSON.stringify({ ...event(invalid), amount: '20.00' }) },
       { value: 'neither JSON nor an id' },
@@ -103,32 +103,3 @@ describe('poison records in the request topic', () => {
     ]);
   });
 });
-
-/** Writes raw records with one key (one partition, in this order) in a committed transaction. */
-async function produce(
-  fx: PipelineFixture,
-  key: string,
-  records: Array<{ value: string; headers?: Record<string, string> }>,
-): Promise<void> {
-  const kafka = new Kafka({
-    clientId: uniqueName('forger'),
-    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({
-    transactionalId: uniqueName('forger'),
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
-  try {
-    const tx = await producer.transaction();
-    await tx.send({
-      topic: fx.topics.requested,
-      messages: records.map((r) => ({ key, value: r.value, headers: r.headers ?? {} })),
-    });
-    await tx.commit();
-  } finally {
-    await producer.disconnect();
-  }
-}
