@@ -131,6 +131,8 @@ describe('ledger posting', () => {
       after,
     ]);
     await fx.waitForApplied(90_000, [notJson, invalid.transferId]);
+    // `after` follows the poison in its partition: with its result, theirs are committed too.
+    await fx.waitForResults();
 
     const dead = await readCommitted(fx.kafka, fx.deadLetter);
     expect(dead.map((d) => [d.value, d.headers[DeadLetterHeaders.answered]])).toEqual([
@@ -191,6 +193,7 @@ describe('ledger posting', () => {
     } finally {
       await fx.query(`drop trigger refuse_doomed on entries`);
     }
+    await fx.waitForResults();
     const results = new Map((await fx.resultEvents()).map((r) => [r.transferId, r]));
     expect(results.get(doomed.transferId)).toMatchObject({
       type: 'TransferRejected',
