@@ -20,26 +20,30 @@ describe('dead letters too large for one send', () => {
   });
 
   it('of one fetched batch are split across sends, and the partition moves on', async () => {
-    const ledger = await fx.startLedger();
-    const payer = await fx.openAccount(ledger, 'EUR', 100n);
-    const payee = await fx.openAccount(ledger, 'EUR');
-    // 2,400 records of 400 bytes in one partition (one key), about 1 MB: one or two fetches.
-    for (let t = 0; t < 3; t++) {
-      const records = Array.from({ length: 800 }, (_, i) => ({
-        raw: `not JSON ${t}-${i} `.padEnd(400, '.'),
+    const setup = await fx.startLedger({ POSTING_ENABLED: 'false' });
+    const payer = await fx.openAccount(setup, 'EUR', 100n);
+    const payee = await fx.openAccount(setup, 'EUR');
+    await setup.process.stop();
+    // 6,000 small records in one partition (one key), about 0.9 MB: written before the ledger
+    // starts, so that its first fetch takes (nearly) all of them. Their dead letters, each with
+    // some 230 bytes of dlq-* headers, come to more than twice that.
+    for (let t = 0; t < 6; t++) {
+      const records = Array.from({ length: 1_000 }, (_, i) => ({
+        raw: `not JSON ${t}-${i} `.padEnd(100, '.'),
         key: payer,
       }));
       await fx.send(records);
     }
     const after = fx.transfer(payer, payee, 7n);
     await fx.send([after]);
+    await fx.startLedger();
     await fx.waitForApplied(60_000);
     await fx.waitForResults(60_000);
 
     expect(await fx.resultEvents()).toEqual([
       expect.objectContaining({ transferId: after.transferId, type: 'TransferSettled' }),
     ]);
-    expect(await readCommitted(fx.kafka, fx.deadLetter)).toHaveLength(2_400);
+    expect(await readCommitted(fx.kafka, fx.deadLetter)).toHaveLength(6_000);
   });
 
   it('of a record near the limit is cut to fit, and the partition moves on', async () => {
