@@ -23,7 +23,7 @@ export const relayTransactions = new Counter({
 
 export const relayState = new Gauge({
   name: 'relay_state',
-  help: 'The outbox relay of this process: 1 for its current state (stopped, standby, active, fenced), 0 for the others',
+  help: 'The outbox relay of this process: 1 for its current state (stopped, standby, active, fenced, failed), 0 for the others',
   labelNames: ['state'] as const,
   registers: [paymentsRegistry],
 });
