@@ -22,27 +22,36 @@ async function admin(url: string): Promise<pg.Client> {
 export async function exhaustConnections(url: string, downMs: number): Promise<number> {
   const control = await admin(url);
   const hog: pg.Client[] = [];
-  const fill = async (): Promise<void> => {
-    for (;;) {
-      const client = new pg.Client({ connectionString: url, application_name: 'fault-hog' });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        hog.push(client);
-      } catch {
-        await client.end().catch(() => undefined);
-        return;
+  /** Connects as many as the server takes, in parallel, retrying refusals for `windowMs`. */
+  const grab = async (windowMs: number): Promise<void> => {
+    const until = Date.now() + windowMs;
+    const worker = async (): Promise<void> => {
+      while (Date.now() < until) {
+        const client = new pg.Client({ connectionString: url, application_name: 'fault-hog' });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          hog.push(client);
+        } catch {
+          await client.end().catch(() => undefined);
+          await sleep(5);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
   };
+  const others = `from pg_stat_activity where pid <> pg_backend_pid()
+      and backend_type = 'client backend' and application_name not in ('fault-hog', 'fault-admin')`;
   try {
-    await fill();
-    await control.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-        where pid <> pg_backend_pid() and backend_type = 'client backend'
-          and application_name not in ('fault-hog', 'fault-admin')`,
-    );
-    await fill();
+    await grab(300);
+    // End every other session and race its client for the slot it frees, until no other session
+    // is left: a client that reconnected first keeps its slot, and there is another round.
+    for (let round = 0; round < 20; round++) {
+      await control.query(`select pg_terminate_backend(pid) ${others}`);
+      await grab(300);
+      const { rows } = await control.query<{ n: number }>(`select count(*)::int as n ${others}`);
+      if (rows[0]?.n === 0) break;
+    }
     await sleep(downMs);
     return hog.length;
   } finally {
