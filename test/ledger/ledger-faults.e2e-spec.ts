@@ -80,7 +80,9 @@ describe('ledger under faults', () => {
     await sendTransfers(accounts, 60);
 
     // Frozen inside its first Kafka transaction (the 60 transfers may all be one batch, so there
-    // need not be a second): database commit done, results and offsets sent, commit to come. Its session expires and its partitions move to the successor.
+    // need not be a second): database commit done, results and offsets sent, commit to come. Its
+    // session expires and its partitions move to the successor. Its other partitions' batches
+    // freeze wherever they are, possibly holding account locks (the next test makes that sure).
     const zombie = await fx.startLedger({ EOS_PAUSE_AT: 'eos.before-commit:1' });
     await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
       description: 'the zombie to freeze',
@@ -94,6 +96,43 @@ describe('ledger under faults', () => {
     zombie.process.kill('SIGCONT');
     await waitFor(() => zombie.process.log.includes('fenced'), {
       description: 'the zombie to be fenced',
+      timeoutMs: 60_000,
+    });
+    await successor.process.stop();
+    await zombie.process.stop();
+    await expectExactlyOnce();
+  });
+
+  it('does not hold up its successor when frozen holding account locks in a database transaction', async () => {
+    const accounts = await fundedAccounts(4);
+    fundingTransfers = accounts.length;
+    await sendTransfers(accounts, 60);
+
+    // Frozen with the accounts of its first batch locked (every transfer touches those four),
+    // inside an open database transaction; its Kafka session expires, its partitions move on.
+    const zombie = await fx.startLedger({ EOS_PAUSE_AT: 'ledger.accounts-locked:1' });
+    await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
+      description: 'the zombie to freeze',
+      timeoutMs: 60_000,
+    });
+    const [held] = await fx.query<{ n: number }>(
+      `select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid)
+        where a.state = 'idle in transaction' and a.datname = current_database()
+          and l.relation = 'accounts'::regclass`,
+    );
+    expect(held?.n).toBeGreaterThan(0);
+
+    // The server ends the frozen session (DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, 10 s by
+    // default) and its locks with it: the successor posts everything while the zombie sleeps.
+    const successor = await fx.startLedger();
+    await fx.waitForApplied();
+    await fx.waitForResults();
+
+    // Resumed, the zombie finds its connection ended, waits that out like an outage, and
+    // whatever it does next (the stored results, a commit) the broker refuses.
+    zombie.process.kill('SIGCONT');
+    await waitFor(() => zombie.process.log.includes('25P03'), {
+      description: 'the zombie to meet its ended session',
       timeoutMs: 60_000,
     });
     await successor.process.stop();

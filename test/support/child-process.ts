@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '#test-infra';
 
@@ -11,8 +12,13 @@ export class ChildService {
     readonly name: string,
     private readonly child: ChildProcess,
   ) {
+    // TEST_CHILD_LOG_DIR keeps every child's output in <dir>/<name>-<pid>.log, for reading a
+    // failed run afterwards.
+    const logDir = process.env.TEST_CHILD_LOG_DIR;
+    const logFile = logDir ? join(logDir, `${name}-${child.pid ?? 'unknown'}.log`) : undefined;
     const collect = (chunk: Buffer): void => {
       this.output += chunk.toString();
+      if (logFile) appendFileSync(logFile, chunk);
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);

@@ -17,7 +17,11 @@ import { PostingConsumer } from './posting/posting.consumer.js';
     TypeOrmModule.forRootAsync({
       inject: [ledgerConfig.KEY],
       useFactory: (config: ConfigType<typeof ledgerConfig>) =>
-        ledgerDataSourceOptions(config.databaseUrl, config.databasePoolSize),
+        ledgerDataSourceOptions(
+          config.databaseUrl,
+          config.databasePoolSize,
+          config.databaseIdleInTransactionTimeoutMs,
+        ),
     }),
   ],
   controllers: [AccountsHttpController, HealthHttpController, MetricsHttpController],

@@ -10,6 +10,21 @@ export const databaseUrlSchema = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL');
 
+/**
+ * PostgreSQL's `idle_in_transaction_session_timeout` for a service's connections, in ms (0: off).
+ * A process frozen inside a transaction (a long GC pause, a stopped VM, SIGSTOP) keeps its row
+ * locks and holds back every other instance waiting for them, and the relay's commit-order
+ * horizon with them. The server ends such a session after this long, which releases them; the
+ * frozen process finds its connection gone when it resumes and does the work again. Every
+ * transaction of these services is a few statements with no other wait inside it.
+ */
+export const idleInTransactionTimeoutSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(3_600_000)
+  .default(10_000);
+
 export const portSchema = z.coerce.number().int().min(0).max(65_535);
 
 /** A replica count for topics a service creates: a number, or `auto` (from the cluster's size). */

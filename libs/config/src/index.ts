@@ -2,6 +2,7 @@ export { loadConfig, ConfigError } from './load-config.js';
 export {
   kafkaBrokersSchema,
   databaseUrlSchema,
+  idleInTransactionTimeoutSchema,
   portSchema,
   replicasSchema,
   checkReplication,

@@ -15,6 +15,8 @@ describe('isDependencyUnavailable', () => {
     ['57P03', 'cannot_connect_now'],
     ['57014', 'query_canceled (statement_timeout)'],
     ['25006', 'read_only_sql_transaction'],
+    ['25P03', 'idle_in_transaction_session_timeout'],
+    ['57P05', 'idle_session_timeout'],
     ['40001', 'serialization_failure'],
     ['40P01', 'deadlock_detected'],
     ['55P03', 'lock_not_available'],

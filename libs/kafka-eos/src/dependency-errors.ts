@@ -27,6 +27,8 @@ const TRANSIENT_SQLSTATES = new Set([
   '57P03', // cannot_connect_now: the server is starting up or shutting down
   '57014', // query_canceled: statement_timeout, or pg_cancel_backend
   '25006', // read_only_sql_transaction: a standby after a failover, or read-only by setting
+  '25P03', // idle_in_transaction_session_timeout: this process sat frozen inside a transaction
+  '57P05', // idle_session_timeout: the server ended a session left unused
   '40001', // serialization_failure: retry the transaction
   '40P01', // deadlock_detected: retry the transaction
   '55P03', // lock_not_available: lock_timeout

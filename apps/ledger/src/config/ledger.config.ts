@@ -5,6 +5,7 @@ import { deliveryGuarantees } from '#kafka-eos';
 import {
   checkReplication,
   databaseUrlSchema,
+  idleInTransactionTimeoutSchema,
   kafkaBrokersSchema,
   loadConfig,
   portSchema,
@@ -17,6 +18,8 @@ export const ledgerEnvSchema = z
     PORT: portSchema.default(3001),
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/ledger'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
@@ -48,6 +51,7 @@ export const ledgerEnvSchema = z
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
     topicPartitions: env.TOPIC_PARTITIONS,
     topicReplication: {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TransferRequestedV1, TransferResultV1 } from '#contracts';
+import { crashPoint } from '#kafka-eos';
 import { decideTransfer, type AccountSnapshot, type TransferDecision } from './decide-transfer.js';
 
 /**
@@ -198,6 +199,8 @@ export async function lockAccounts(
        from accounts where id = any($1::uuid[]) order by id for update`,
     [ids],
   );
+  // Frozen here (EOS_PAUSE_AT), this instance holds the locks inside an open transaction.
+  crashPoint('ledger.accounts-locked');
   return new Map(
     rows.map((r) => [
       r.id,

@@ -5,6 +5,7 @@ import { deliveryGuarantees } from '#kafka-eos';
 import {
   checkReplication,
   databaseUrlSchema,
+  idleInTransactionTimeoutSchema,
   kafkaBrokersSchema,
   loadConfig,
   portSchema,
@@ -40,6 +41,8 @@ export const paymentsEnvSchema = z
     PORT: portSchema.default(3000),
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/payments'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     API_KEYS: apiKeysSchema,
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
@@ -107,6 +110,7 @@ export const paymentsEnvSchema = z
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
     /** API key → client id. */
     apiKeys: env.API_KEYS,

@@ -8,7 +8,12 @@ export const paymentsMigrations = [
   IndexTransfersByStatus1796153812123,
 ];
 
-export function paymentsDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/** `idleInTransactionTimeoutMs`: see `idleInTransactionTimeoutSchema` (0: the server's setting). */
+export function paymentsDataSourceOptions(
+  url: string,
+  poolSize = 10,
+  idleInTransactionTimeoutMs = 10_000,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,6 +22,11 @@ export function paymentsDataSourceOptions(url: string, poolSize = 10): DataSourc
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     poolSize,
+    // A startup parameter of each connection (node-postgres); 0 leaves the server's value.
+    extra:
+      idleInTransactionTimeoutMs > 0
+        ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }
+        : {},
     applicationName: 'payments',
   };
 }

@@ -10,7 +10,11 @@ import { paymentsDataSourceOptions } from './payments-data-source.js';
     TypeOrmModule.forRootAsync({
       inject: [paymentsConfig.KEY],
       useFactory: (config: ConfigType<typeof paymentsConfig>) =>
-        paymentsDataSourceOptions(config.databaseUrl, config.databasePoolSize),
+        paymentsDataSourceOptions(
+          config.databaseUrl,
+          config.databasePoolSize,
+          config.databaseIdleInTransactionTimeoutMs,
+        ),
     }),
   ],
 })
