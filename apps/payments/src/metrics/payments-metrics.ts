@@ -74,6 +74,14 @@ const settlementDeadLetters = new Counter({
   registers: [paymentsRegistry],
 });
 
+/** Results not applied because they disagree with payments' own record of the transfer. */
+export const settlementRefusedResults = new Counter({
+  name: 'settlement_results_refused_total',
+  help: 'Results settlement refused: mismatch (accounts, amount or currency differ from the stored transfer; dead-lettered), unknown-transfer (no such transfer here)',
+  labelNames: ['reason'] as const,
+  registers: [paymentsRegistry],
+});
+
 export const settlementObserver: ProcessorObserver = {
   batch: (partition, _records, recordsBehind) =>
     settlementLag.set({ partition: String(partition) }, recordsBehind),

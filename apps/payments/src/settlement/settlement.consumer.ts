@@ -11,7 +11,12 @@ import { createKafka, ensureTopics, ExactlyOnceProcessor, type InputRecord } fro
 import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
-import { paymentsTransfers, settlementObserver } from '../metrics/payments-metrics.js';
+import {
+  paymentsTransfers,
+  settlementObserver,
+  settlementRefusedResults,
+} from '../metrics/payments-metrics.js';
+import { mismatchedFields, MismatchedResultError, type StoredTerms } from './check-result.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
 
 /**
@@ -85,19 +90,51 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async settle(record: InputRecord): Promise<void> {
-    await this.settleAll([record]);
+    try {
+      await this.settleAll([record]);
+    } catch (error) {
+      if (error instanceof MismatchedResultError) {
+        // Counted here, where it is dead-lettered (a batch holding it is retried record by record).
+        settlementRefusedResults.inc({ reason: 'mismatch' });
+        runWithLogContext({ transferId: error.transferId }, () =>
+          this.logger.error(`${error.message}; not applied, dead-lettered`, {
+            partition: record.partition,
+            offset: record.offset,
+          }),
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The stored terms of the named transfers, by id. */
+  private async storedTerms(ids: string[]): Promise<Map<string, StoredTerms>> {
+    const rows = await this.db.query<StoredTerms[]>(
+      `select id, debit_account_id as "debitAccountId", credit_account_id as "creditAccountId",
+              amount::text as amount, currency
+         from transfers where id = any($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   /**
    * One statement, one commit, for a whole batch: each pending transfer moves to its result;
    * anything else (already settled, unknown) is left alone, so a redelivered result changes
-   * nothing.
+   * nothing. First, every result is checked against the transfer it names: one that disagrees
+   * with it fails the batch (`MismatchedResultError`, poison), so that it alone is dead-lettered.
    */
   private async settleAll(records: InputRecord[]): Promise<void> {
     const results = records.map((record) => ({
       ...decodeTransferResult(record.value),
       traceId: traceIdOf(record.headers[EventHeaders.traceparent]),
     }));
+    const stored = await this.storedTerms(results.map((r) => r.transferId));
+    for (const result of results) {
+      const transfer = stored.get(result.transferId);
+      const fields = transfer ? mismatchedFields(result, transfer) : [];
+      if (fields.length > 0) throw new MismatchedResultError(result.transferId, fields);
+    }
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [settled] = await this.db.query<[Array<{ id: string }>, number]>(
       `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
@@ -113,8 +150,15 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
     const changed = new Set(settled.map((row) => row.id));
     for (const { transferId, traceId, status, reason } of results) {
       runWithLogContext({ transferId, traceId }, () => {
+        if (!stored.has(transferId)) {
+          // Not dead-lettered: there is nothing it could ever be applied to (the ledger answers
+          // requests payments never issued too, e.g. poison written straight into its topic).
+          settlementRefusedResults.inc({ reason: 'unknown-transfer' });
+          this.logger.warn('result for a transfer payments does not know; not applied');
+          return;
+        }
         if (!changed.has(transferId)) {
-          this.logger.log('result changed nothing (already settled or unknown transfer)');
+          this.logger.log('result changed nothing (already settled)');
           return;
         }
         // A duplicate result later in the same batch is reported as having changed nothing.
