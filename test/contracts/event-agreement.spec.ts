@@ -109,7 +109,18 @@ describe('events agree between writer and reader', () => {
           const settlement = decodeTransferResult(Buffer.from(JSON.stringify(result)));
           expect(settlement).toEqual(
             decided.kind === 'settle'
-              ? { transferId: event.transferId, status: 'completed', reason: null }
+              ? {
+                  transferId: event.transferId,
+                  status: 'completed',
+                  reason: null,
+                  // What settlement checks against the stored transfer: the request's own terms.
+                  terms: {
+                    debitAccountId: request.debitAccountId,
+                    creditAccountId: request.creditAccountId,
+                    amount: request.amount,
+                    currency: request.currency,
+                  },
+                }
               : { transferId: event.transferId, status: 'rejected', reason: decided.reason },
           );
         },
