@@ -26,6 +26,8 @@ export async function measureApiAccept(
     API_KEYS: `bench:${apiKey}`,
     RELAY_MODE: 'off',
     SETTLEMENT_ENABLED: 'false',
+    // The bench measures how fast the API accepts, not the per-client limit.
+    RATE_LIMIT_REQUESTS: '0',
   });
   const base = `http://127.0.0.1:${port}`;
   try {

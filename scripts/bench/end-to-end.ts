@@ -53,7 +53,12 @@ export async function measureEndToEnd(
   const sql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
   try {
     const env = { DELIVERY_GUARANTEE: guarantee };
-    await fx.startPayments({ ...env, RELAY_MODE: 'off', DATABASE_POOL_SIZE: '16' });
+    await fx.startPayments({
+      ...env,
+      RELAY_MODE: 'off',
+      DATABASE_POOL_SIZE: '16',
+      RATE_LIMIT_REQUESTS: '0', // one bench client, far above the default limit
+    });
     await fx.startRelay();
     await fx.startLedger(env);
     const accounts: string[] = [];

@@ -27,7 +27,11 @@ export async function measureLedgerScaling(
   const fx = await PipelineFixture.create(`bench-ledger${instances}`);
   const ledgerSql = new pg.Pool({ connectionString: fx.ledgerDb.url, max: 1 });
   try {
-    await fx.startPayments({ RELAY_MODE: 'off', SETTLEMENT_ENABLED: 'false' });
+    await fx.startPayments({
+      RELAY_MODE: 'off',
+      SETTLEMENT_ENABLED: 'false',
+      RATE_LIMIT_REQUESTS: '0', // one bench client, far above the default limit
+    });
     for (let i = 0; i < instances; i++) await fx.startLedger();
     await groupStable(fx, instances);
     const accounts: string[] = [];

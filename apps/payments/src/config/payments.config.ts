@@ -45,6 +45,9 @@ export const paymentsEnvSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     API_KEYS: apiKeysSchema,
+    /** Requests one API client may make per RATE_LIMIT_WINDOW_MS, per instance (0: no limit). */
+    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(1_000),
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
     /** Partitions of topics this service creates when they do not exist. */
@@ -114,6 +117,7 @@ export const paymentsEnvSchema = z
     kafkaBrokers: env.KAFKA_BROKERS,
     /** API key → client id. */
     apiKeys: env.API_KEYS,
+    rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
     topicPartitions: env.TOPIC_PARTITIONS,
     topicReplication: {
       replicationFactor: env.TOPIC_REPLICATION_FACTOR,

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'TRANSFER_NOT_FOUND'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'EVENT_TOO_LARGE';
+  | 'EVENT_TOO_LARGE'
+  | 'RATE_LIMITED';
 
 /** One invalid input: `field` is a body field, header or query parameter name. */
 export interface ErrorDetail {

@@ -38,3 +38,11 @@ export class UnauthenticatedError extends DomainError {
     super('Send a valid API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
   }
 }
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests for this API key; retry after ${retryAfterSeconds} s (Retry-After).`);
+  }
+}

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { dependencyOutage } from '#kafka-eos';
 import { DomainError, type ErrorCode } from '../errors/domain-error.js';
+import { RateLimitedError } from '../errors/request-errors.js';
 import type { ErrorBody } from './error-body.js';
 import { MAX_BODY_BYTES } from './json-body.js';
 
@@ -22,6 +23,7 @@ const statusOf: Record<ErrorCode, HttpStatus> = {
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   EVENT_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /**
@@ -98,6 +100,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode === 401) this.httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
     if (body.statusCode === 503) {
       this.httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    if (exception instanceof RateLimitedError) {
+      this.httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     }
     this.httpAdapter.reply(response, body, body.statusCode);
   }

@@ -27,6 +27,7 @@ another body is refused with \`422 IDEMPOTENCY_KEY_REUSED\`.
 | 413 | EVENT_TOO_LARGE | the event the request would publish is over 64 KiB (no valid transfer request comes near) |
 | 415 | UNSUPPORTED_MEDIA_TYPE | the body is not \`application/json\` in UTF-8 |
 | 422 | IDEMPOTENCY_KEY_REUSED | the key was used with another body |
+| 429 | RATE_LIMITED | this API key sent more than \`RATE_LIMIT_REQUESTS\` requests in its window; wait \`Retry-After\` seconds |
 | 500 | INTERNAL_ERROR | a fault on our side; retry with the same Idempotency-Key |
 `;
 

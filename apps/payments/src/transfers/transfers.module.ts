@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientRateLimiter } from '../authentication/client-rate-limit.guard.js';
 import { CreateTransferHttpController } from './create-transfer/create-transfer.http.controller.js';
 import { CreateTransferService } from './create-transfer/create-transfer.service.js';
 import { GetTransferHttpController } from './get-transfer/get-transfer.http.controller.js';
@@ -16,6 +17,6 @@ import { ListTransfersService } from './list-transfers/list-transfers.service.js
     ListTransfersHttpController,
     GetTransferHttpController,
   ],
-  providers: [CreateTransferService, ListTransfersService, GetTransferService],
+  providers: [ClientRateLimiter, CreateTransferService, ListTransfersService, GetTransferService],
 })
 export class TransfersModule {}

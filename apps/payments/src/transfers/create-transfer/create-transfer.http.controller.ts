@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
+import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
 import { ApiErrorResponse } from '../../http/error-body.js';
 import { requireJsonContentType } from '../../http/json-body.js';
@@ -35,7 +36,7 @@ import { parseIdempotencyKey } from './idempotency-key.js';
 @ApiTags('transfers')
 @ApiBearerAuth('bearer')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ClientRateLimitGuard)
 @Controller('transfers')
 export class CreateTransferHttpController {
   constructor(private readonly createTransfer: CreateTransferService) {}

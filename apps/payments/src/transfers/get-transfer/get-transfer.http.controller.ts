@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
+import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
 import { ApiErrorResponse } from '../../http/error-body.js';
 import { openApiSchema } from '../../http/openapi-schema.js';
@@ -17,7 +18,7 @@ import { GetTransferService } from './get-transfer.service.js';
 @ApiTags('transfers')
 @ApiBearerAuth('bearer')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ClientRateLimitGuard)
 @Controller('transfers')
 export class GetTransferHttpController {
   constructor(private readonly getTransfer: GetTransferService) {}

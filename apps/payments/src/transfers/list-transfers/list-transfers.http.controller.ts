@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
+import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
 import { ApiErrorResponse } from '../../http/error-body.js';
 import { openApiSchema } from '../../http/openapi-schema.js';
@@ -31,7 +32,7 @@ const ApiListQuery = () =>
 @ApiTags('transfers')
 @ApiBearerAuth('bearer')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ClientRateLimitGuard)
 @Controller('transfers')
 export class ListTransfersHttpController {
   constructor(private readonly listTransfers: ListTransfersService) {}
