@@ -34,6 +34,23 @@ describe('ledger under faults', () => {
     await fx.send(events);
   }
 
+  /** 60 transfers among 4 funded accounts, waiting in the request topic. */
+  async function sendToFundedAccounts(): Promise<void> {
+    const accounts = await fundedAccounts(4);
+    fundingTransfers = accounts.length;
+    await sendTransfers(accounts, 60);
+  }
+
+  /** A ledger started to freeze (SIGSTOP) at `pauseAt`; returns once it has. */
+  async function startFrozen(pauseAt: string, env: Record<string, string> = {}) {
+    const frozen = await fx.startLedger({ EOS_PAUSE_AT: pauseAt, ...env });
+    await waitFor(() => frozen.process.log.includes('SIGSTOP'), {
+      description: `the ledger to freeze at ${pauseAt}`,
+      timeoutMs: 60_000,
+    });
+    return frozen;
+  }
+
   async function expectExactlyOnce(): Promise<void> {
     const counts = countByTransfer(await fx.resultEvents());
     const notOnce = fx.sent
@@ -58,9 +75,7 @@ describe('ledger under faults', () => {
     ['after its database commit, before its Kafka commit', 'ledger.after-db-commit:7'],
     ['in the middle of a Kafka transaction', 'eos.before-commit:1'],
   ])('applies each transfer once when killed %s', async (_when, crashAt) => {
-    const accounts = await fundedAccounts(4);
-    fundingTransfers = accounts.length;
-    await sendTransfers(accounts, 60);
+    await sendToFundedAccounts();
 
     const crashing = await fx.startLedger({ EOS_CRASH_AT: crashAt });
     expect((await crashing.process.exited).signal).toBe('SIGKILL');
@@ -75,19 +90,13 @@ describe('ledger under faults', () => {
   });
 
   it('fences a zombie instance that resumes after its partitions moved to another instance', async () => {
-    const accounts = await fundedAccounts(4);
-    fundingTransfers = accounts.length;
-    await sendTransfers(accounts, 60);
+    await sendToFundedAccounts();
 
     // Frozen inside its first Kafka transaction (the 60 transfers may all be one batch, so there
     // need not be a second): database commit done, results and offsets sent, commit to come. Its
     // session expires and its partitions move to the successor. Its other partitions' batches
     // freeze wherever they are, possibly holding account locks (the next test makes that sure).
-    const zombie = await fx.startLedger({ EOS_PAUSE_AT: 'eos.before-commit:1' });
-    await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
-      description: 'the zombie to freeze',
-      timeoutMs: 60_000,
-    });
+    const zombie = await startFrozen('eos.before-commit:1');
     const successor = await fx.startLedger();
     await fx.waitForApplied();
     await fx.waitForResults();
@@ -104,17 +113,11 @@ describe('ledger under faults', () => {
   });
 
   it('does not hold up its successor when frozen holding account locks in a database transaction', async () => {
-    const accounts = await fundedAccounts(4);
-    fundingTransfers = accounts.length;
-    await sendTransfers(accounts, 60);
+    await sendToFundedAccounts();
 
     // Frozen with the accounts of its first batch locked (every transfer touches those four),
     // inside an open database transaction; its Kafka session expires, its partitions move on.
-    const zombie = await fx.startLedger({ EOS_PAUSE_AT: 'ledger.accounts-locked:1' });
-    await waitFor(() => zombie.process.log.includes('SIGSTOP'), {
-      description: 'the zombie to freeze',
-      timeoutMs: 60_000,
-    });
+    const zombie = await startFrozen('ledger.accounts-locked:1');
     const [held] = await fx.query<{ n: number }>(
       `select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid)
         where a.state = 'idle in transaction' and a.datname = current_database()
@@ -141,21 +144,14 @@ describe('ledger under faults', () => {
   });
 
   it('carries on with a new producer when its coordinator aborted a transaction it was paused in', async () => {
-    const accounts = await fundedAccounts(4);
-    fundingTransfers = accounts.length;
-    await sendTransfers(accounts, 60);
+    await sendToFundedAccounts();
 
     // Frozen inside its first Kafka transaction past its transaction timeout, but well within
     // its session: the partitions stay this instance's, nobody fences it, yet its coordinator
     // aborts the transaction and bumps the producer's epoch.
-    const paused = await fx.startLedger({
-      EOS_PAUSE_AT: 'eos.before-commit:1',
+    const paused = await startFrozen('eos.before-commit:1', {
       KAFKA_TRANSACTION_TIMEOUT_MS: '3000',
       KAFKA_SESSION_TIMEOUT_MS: '60000',
-    });
-    await waitFor(() => paused.process.log.includes('SIGSTOP'), {
-      description: 'the ledger to freeze inside its transaction',
-      timeoutMs: 60_000,
     });
     // The open transaction holds back read_committed readers of the results: this read ends only
     // once the coordinator has aborted it (its results were never committed).

@@ -10,6 +10,8 @@ export const databaseUrlSchema = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL');
 
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
 /**
  * PostgreSQL's `idle_in_transaction_session_timeout` for a service's connections, in ms (0: off).
  * A process frozen inside a transaction (a long GC pause, a stopped VM, SIGSTOP) keeps its row
@@ -23,7 +25,19 @@ export const idleInTransactionTimeoutSchema = z.coerce
   .int()
   .min(0)
   .max(3_600_000)
-  .default(10_000);
+  .default(DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS);
+
+/**
+ * node-postgres connection options (TypeORM's `extra`) that set the timeout as a startup
+ * parameter of each connection; 0 leaves the server's own setting.
+ */
+export function sessionTimeoutOptions(
+  idleInTransactionTimeoutMs = DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+): { idle_in_transaction_session_timeout?: number } {
+  return idleInTransactionTimeoutMs > 0
+    ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }
+    : {};
+}
 
 export const portSchema = z.coerce.number().int().min(0).max(65_535);
 

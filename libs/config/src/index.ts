@@ -3,6 +3,7 @@ export {
   kafkaBrokersSchema,
   databaseUrlSchema,
   idleInTransactionTimeoutSchema,
+  sessionTimeoutOptions,
   portSchema,
   replicasSchema,
   checkReplication,

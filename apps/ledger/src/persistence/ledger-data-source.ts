@@ -1,13 +1,14 @@
 import type { DataSourceOptions } from 'typeorm';
+import { sessionTimeoutOptions } from '#config';
 import { CreateLedger1732300000001 } from './migrations/1732300000001-create-ledger.js';
 
 export const ledgerMigrations = [CreateLedger1732300000001];
 
-/** `idleInTransactionTimeoutMs`: see `idleInTransactionTimeoutSchema` (0: the server's setting). */
+/** `idleInTransactionTimeoutMs`: see `idleInTransactionTimeoutSchema` (default 10 s; 0: the server's). */
 export function ledgerDataSourceOptions(
   url: string,
   poolSize = 10,
-  idleInTransactionTimeoutMs = 10_000,
+  idleInTransactionTimeoutMs?: number,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -17,11 +18,7 @@ export function ledgerDataSourceOptions(
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     poolSize,
-    // A startup parameter of each connection (node-postgres); 0 leaves the server's value.
-    extra:
-      idleInTransactionTimeoutMs > 0
-        ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }
-        : {},
+    extra: sessionTimeoutOptions(idleInTransactionTimeoutMs),
     applicationName: 'ledger',
   };
 }

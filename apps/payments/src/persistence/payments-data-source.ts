@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { sessionTimeoutOptions } from '#config';
 import { CreateTransfersAndOutbox1732300000000 } from './migrations/1732300000000-create-transfers-and-outbox.js';
 import { IndexTransfersByStatus1796153812123 } from './migrations/1796153812123-index-transfers-by-status.js';
 
@@ -8,11 +9,11 @@ export const paymentsMigrations = [
   IndexTransfersByStatus1796153812123,
 ];
 
-/** `idleInTransactionTimeoutMs`: see `idleInTransactionTimeoutSchema` (0: the server's setting). */
+/** `idleInTransactionTimeoutMs`: see `idleInTransactionTimeoutSchema` (default 10 s; 0: the server's). */
 export function paymentsDataSourceOptions(
   url: string,
   poolSize = 10,
-  idleInTransactionTimeoutMs = 10_000,
+  idleInTransactionTimeoutMs?: number,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -22,11 +23,7 @@ export function paymentsDataSourceOptions(
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     poolSize,
-    // A startup parameter of each connection (node-postgres); 0 leaves the server's value.
-    extra:
-      idleInTransactionTimeoutMs > 0
-        ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }
-        : {},
+    extra: sessionTimeoutOptions(idleInTransactionTimeoutMs),
     applicationName: 'payments',
   };
 }

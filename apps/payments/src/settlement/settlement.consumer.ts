@@ -119,7 +119,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * One statement, one commit, for a whole batch: each pending transfer moves to its result;
+   * One read and one update for a whole batch: each pending transfer moves to its result;
    * anything else (already settled, unknown) is left alone, so a redelivered result changes
    * nothing. First, every result is checked against the transfer it names: one that disagrees
    * with it fails the batch (`MismatchedResultError`, poison), so that it alone is dead-lettered.
