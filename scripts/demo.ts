@@ -3,9 +3,10 @@
  *
  * Kafka and PostgreSQL come from the same place as in the tests (testcontainers where a Docker
  * engine runs, else local mode: Kafka from Maven Central and the machine's PostgreSQL); payments
- * and ledger run as child processes. It opens and funds accounts, sends transfers (one rejected
- * for insufficient funds, one retried with the same idempotency key) and prints the outcomes and
- * balances. It keeps the stack up until Ctrl-C; `--once` stops it after the story (CI uses that).
+ * and ledger run as child processes, with keys and the ledger's token generated for this run.
+ * Two clients open accounts, an operator funds one, transfers go out (one retried with the same
+ * idempotency key, one rejected for insufficient funds, one refused because its account is
+ * another client's) and it prints the outcomes and balances. It keeps the stack up until Ctrl-C; `--once` stops it after the story (CI uses that).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
     await tellStory(stack);
     if (once) await stop(0);
     say(
-      `payments: ${stack.payments} (API key ${stack.apiKey}), ledger: ${stack.ledger}; Ctrl-C stops`,
+      `payments: ${stack.payments} (API keys: alice ${stack.keys.alice}, bob ${stack.keys.bob}; ` +
+        `admin ${stack.keys.admin}); docs and metrics: ${stack.management}/docs, /metrics; ` +
+        'the ledger is internal; Ctrl-C stops',
     );
   } catch (error) {
     console.error(error);
@@ -48,17 +51,22 @@ async function main(): Promise<void> {
 
 interface Stack {
   payments: string;
-  ledger: string;
-  apiKey: string;
+  /** /metrics and /docs: not on the public port. */
+  management: string;
+  /** Generated for this run: nothing the demo runs with is a constant of the repo. */
+  keys: { alice: string; bob: string; admin: string };
 }
 
 async function startServices(infra: RunningInfra, children: ChildProcess[]): Promise<Stack> {
-  const apiKey = `demo-${randomBytes(12).toString('hex')}`;
+  const secret = () => randomBytes(24).toString('base64url');
+  const keys = { alice: secret(), bob: secret(), admin: secret() };
+  const ledgerToken = secret();
   const [paymentsDb, ledgerDb] = await Promise.all([
     freshDatabase(infra, 'eos_demo_payments'),
     freshDatabase(infra, 'eos_demo_ledger'),
   ]);
   const [paymentsPort, ledgerPort] = [await freePort(), await freePort()];
+  const [paymentsManagement, ledgerManagement] = [await freePort(), await freePort()];
   const common = {
     KAFKA_BROKERS: infra.kafkaBrokers,
     TOPIC_PARTITIONS: '3',
@@ -68,25 +76,31 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
     service('ledger', 'apps/ledger/src/main.js', {
       ...common,
       PORT: String(ledgerPort),
+      MANAGEMENT_PORT: String(ledgerManagement),
       DATABASE_URL: ledgerDb,
+      LEDGER_API_TOKEN: ledgerToken,
     }),
     service('payments', 'apps/payments/src/main.js', {
       ...common,
       PORT: String(paymentsPort),
+      MANAGEMENT_PORT: String(paymentsManagement),
       DATABASE_URL: paymentsDb,
-      API_KEYS: `demo:${apiKey}`,
+      API_KEYS: `alice:${keys.alice},bob:${keys.bob}`,
+      ADMIN_API_KEYS: `operator:${keys.admin}`,
+      LEDGER_URL: `http://127.0.0.1:${ledgerPort}`,
+      LEDGER_API_TOKEN: ledgerToken,
     }),
   );
   const stack = {
     payments: `http://127.0.0.1:${paymentsPort}`,
-    ledger: `http://127.0.0.1:${ledgerPort}`,
-    apiKey,
+    management: `http://127.0.0.1:${paymentsManagement}`,
+    keys,
   };
   await waitFor(async () => (await fetch(`${stack.payments}/health/live`)).ok, {
     description: 'payments',
     timeoutMs: 60_000,
   });
-  await waitFor(async () => (await fetch(`${stack.ledger}/accounts/not-an-id`)).status === 404, {
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${ledgerPort}/health/live`)).ok, {
     description: 'ledger',
     timeoutMs: 60_000,
   });
@@ -119,54 +133,73 @@ async function freshDatabase(infra: RunningInfra, name: string): Promise<string>
   return url.toString();
 }
 
-async function tellStory({ payments, ledger, apiKey }: Stack): Promise<void> {
-  const json = async (
-    url: string,
+async function tellStory({ payments, keys }: Stack): Promise<void> {
+  const call = async (
+    key: string,
+    path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Record<string, string>> => {
-    const response = await fetch(url, {
+    const response = await fetch(`${payments}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return (await response.json()) as Record<string, string>;
+    return { httpStatus: String(response.status), ...((await response.json()) as object) };
   };
-  const alice = (await json(`${ledger}/accounts`, { currency: 'EUR' })).id ?? '';
-  const bob = (await json(`${ledger}/accounts`, { currency: 'EUR' })).id ?? '';
-  await json(`${ledger}/accounts/${alice}/fund`, { amount: '10000' });
-  say(`opened alice ${alice} (funded 100.00 EUR) and bob ${bob}`);
-
-  const auth = { authorization: `Bearer ${apiKey}` };
-  const send = (key: string, amount: string) =>
-    json(
-      `${payments}/transfers`,
-      { debitAccountId: alice, creditAccountId: bob, amount, currency: 'EUR' },
-      { ...auth, 'idempotency-key': key },
-    );
-  const first = await send('demo-rent', '7500');
-  const retried = await send('demo-rent', '7500');
-  say(
-    `transfer 75.00 EUR: ${first.id} ${first.status}; retried with the same key: ${retried.id === first.id ? 'same transfer' : 'NEW TRANSFER'}`,
-  );
-  const second = await send('demo-bike', '5000');
-  say(`transfer 50.00 EUR: ${second.id} ${second.status}`);
-
-  for (const transfer of [first, second]) {
-    const final = await waitFor(
+  const settled = (key: string, path: string) =>
+    waitFor(
       async () => {
-        const t = await json(`${payments}/transfers/${transfer.id}`, undefined, auth);
+        const t = await call(key, path);
         return t.status !== 'pending' && t;
       },
-      { description: `transfer ${transfer.id} to settle`, timeoutMs: 60_000, intervalMs: 200 },
+      { description: `${path} to settle`, timeoutMs: 60_000, intervalMs: 200 },
     );
+
+  const alice = (await call(keys.alice, '/accounts', { currency: 'EUR' })).id ?? '';
+  const bob = (await call(keys.bob, '/accounts', { currency: 'EUR' })).id ?? '';
+  say(`client alice opened ${alice}, client bob opened ${bob}`);
+  const funding = await call(
+    keys.admin,
+    '/admin/fundings',
+    { accountId: alice, amount: '10000', currency: 'EUR' },
+    { 'idempotency-key': 'demo-opening-balance' },
+  );
+  const funded = await settled(keys.admin, `/admin/fundings/${funding.id}`);
+  say(`the operator funded alice with 100.00 EUR: ${funded.status}`);
+
+  const send = (
+    key: string,
+    idempotencyKey: string,
+    debit: string,
+    credit: string,
+    amount: string,
+  ) =>
+    call(
+      key,
+      '/transfers',
+      { debitAccountId: debit, creditAccountId: credit, amount, currency: 'EUR' },
+      { 'idempotency-key': idempotencyKey },
+    );
+  const first = await send(keys.alice, 'demo-rent', alice, bob, '7500');
+  const retried = await send(keys.alice, 'demo-rent', alice, bob, '7500');
+  say(
+    `alice → bob 75.00 EUR: ${first.id} ${first.status}; retried with the same key: ${retried.id === first.id ? 'same transfer' : 'NEW TRANSFER'}`,
+  );
+  const second = await send(keys.alice, 'demo-bike', alice, bob, '5000');
+  say(`alice → bob 50.00 EUR: ${second.id} ${second.status}`);
+  const stolen = await send(keys.bob, 'demo-theft', alice, bob, '100');
+  say(`bob debiting alice's account: ${stolen.httpStatus} ${stolen.code} (not his account)`);
+
+  for (const transfer of [first, second]) {
+    const final = await settled(keys.alice, `/transfers/${transfer.id}`);
     say(`transfer ${final.id}: ${final.status}${final.reason ? ` (${final.reason})` : ''}`);
   }
-  for (const [name, id] of [
-    ['alice', alice],
-    ['bob', bob],
+  for (const [name, key, id] of [
+    ['alice', keys.alice, alice],
+    ['bob', keys.bob, bob],
   ] as const) {
-    say(`${name}: balance ${(await json(`${ledger}/accounts/${id}`)).balance} (minor units)`);
+    say(`${name}: balance ${(await call(key, `/accounts/${id}`)).balance} (minor units)`);
   }
 }
 

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { freePort, waitFor } from '#test-infra';
 import { ChildService } from '../../test/support/child-process.js';
 import type { BenchOptions } from './bench-options.js';
 import { runConcurrently } from './run-concurrently.js';
-import { sampleTransfer } from './sample-transfer.js';
+import {
+  sampleTransfer,
+  SAMPLE_CREDIT_ACCOUNTS,
+  SAMPLE_DEBIT_ACCOUNTS,
+} from './sample-transfer.js';
 
 /**
  * The payments API alone (no relay, no settlement) under `concurrency` concurrent
@@ -19,11 +24,14 @@ export async function measureApiAccept(
   const port = await freePort();
   const api = ChildService.start('payments', 'apps/payments/src/main.js', {
     PORT: String(port),
+    MANAGEMENT_PORT: String(await freePort()),
     DATABASE_URL: databaseUrl,
     // As many connections as the database loop uses, so the two rates compare like with like.
     DATABASE_POOL_SIZE: String(options.concurrency),
     KAFKA_BROKERS: kafkaBrokers,
     API_KEYS: `bench:${apiKey}`,
+    // No ledger runs: the bench's accounts are recorded in payments' database below.
+    LEDGER_API_TOKEN: randomBytes(24).toString('base64url'),
     RELAY_MODE: 'off',
     SETTLEMENT_ENABLED: 'false',
     // The bench measures how fast the API accepts, not the per-client limit.
@@ -35,6 +43,7 @@ export async function measureApiAccept(
       description: 'the payments API',
       timeoutMs: 60_000,
     });
+    await registerSampleAccounts(databaseUrl, 'bench');
     const post = async (index: number): Promise<void> => {
       const t = sampleTransfer(index);
       const response = await fetch(`${base}/transfers`, {
@@ -60,5 +69,20 @@ export async function measureApiAccept(
     return writes / seconds;
   } finally {
     await api.stop();
+  }
+}
+
+/** The sample transfers' accounts, owned by `clientId`, as `POST /accounts` would record them. */
+async function registerSampleAccounts(databaseUrl: string, clientId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `insert into accounts (id, client_id, currency) select unnest($1::uuid[]), $2, 'EUR'
+       on conflict (id) do nothing`,
+      [[...SAMPLE_DEBIT_ACCOUNTS, ...SAMPLE_CREDIT_ACCOUNTS], clientId],
+    );
+  } finally {
+    await client.end();
   }
 }

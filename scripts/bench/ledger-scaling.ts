@@ -27,15 +27,19 @@ export async function measureLedgerScaling(
   const fx = await PipelineFixture.create(`bench-ledger${instances}`);
   const ledgerSql = new pg.Pool({ connectionString: fx.ledgerDb.url, max: 1 });
   try {
+    for (let i = 0; i < instances; i++) await fx.startLedger();
+    await groupStable(fx, instances);
+    // Accounts are opened and funded through a full payments (relay, settlement), which then
+    // makes way for the bench's: transfers pile up in its outbox until the relay starts.
+    const opener = await fx.startPayments();
+    const accounts: string[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(10n ** 15n));
+    await opener.process.stop();
     await fx.startPayments({
       RELAY_MODE: 'off',
       SETTLEMENT_ENABLED: 'false',
       RATE_LIMIT_REQUESTS: '0', // one bench client, far above the default limit
     });
-    for (let i = 0; i < instances; i++) await fx.startLedger();
-    await groupStable(fx, instances);
-    const accounts: string[] = [];
-    for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(10n ** 15n));
     await runConcurrently(transfers, 16, async (i) => {
       const debit = accounts[i % ACCOUNTS] ?? '';
       const credit = accounts[(i + 1) % ACCOUNTS] ?? '';

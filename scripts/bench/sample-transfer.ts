@@ -3,15 +3,16 @@ import type { OutboxMessage } from '../../apps/payments/src/outbox/outbox-messag
 import { transferRequestedMessage } from '../../apps/payments/src/transfers/create-transfer/transfer-requested.message.js';
 import type { AcceptedTransfer } from '../../apps/payments/src/transfers/transfer.response.js';
 
-/** Debit accounts cycle through a few, as real traffic concentrates on some accounts. */
-const ACCOUNTS = Array.from({ length: 64 }, () => randomUUID());
+/** Accounts cycle through a few, as real traffic concentrates on some accounts. */
+export const SAMPLE_DEBIT_ACCOUNTS = Array.from({ length: 64 }, () => randomUUID());
+export const SAMPLE_CREDIT_ACCOUNTS = Array.from({ length: 64 }, () => randomUUID());
 
 export function sampleTransfer(index: number): AcceptedTransfer {
   return {
     id: randomUUID(),
     status: 'pending',
-    debitAccountId: ACCOUNTS[index % ACCOUNTS.length] ?? randomUUID(),
-    creditAccountId: randomUUID(),
+    debitAccountId: SAMPLE_DEBIT_ACCOUNTS[index % 64] ?? randomUUID(),
+    creditAccountId: SAMPLE_CREDIT_ACCOUNTS[(index * 7) % 64] ?? randomUUID(),
     amount: String(100 + (index % 10_000)),
     currency: 'EUR',
     createdAt: new Date().toISOString(),

@@ -67,9 +67,12 @@ export class ChaosStack {
       const stack = new ChaosStack(infra, fx, history, options, postgres);
       await stack.ensureRunning();
       for (let i = 0; i < ACCOUNT_COUNT; i++) {
-        stack.accounts.push(await fx.openAccount(OPENING_BALANCE));
+        stack.accounts.push(await fx.openAccount(OPENING_BALANCE, 'EUR', CHAOS_API_KEY));
       }
-      history.event('setup', `${ACCOUNT_COUNT} accounts funded with ${OPENING_BALANCE} each`);
+      history.event(
+        'setup',
+        `${ACCOUNT_COUNT} accounts opened through payments, funded by an operator with ${OPENING_BALANCE} each`,
+      );
       return stack;
     } catch (error) {
       await infra.stop();

@@ -262,6 +262,7 @@ async function checkTopics(
   const expectedType = (t: TransferRow): string =>
     t.status === 'completed' ? 'TransferSettled' : 'TransferRejected';
   const accepted = new Set([...history.acceptedIdsByKey().values()].flatMap((ids) => [...ids]));
+  const fundings = new Set(stack.fx.fundings);
   const resultCounts = [...accepted].map((id) => resultsOf.get(id) ?? 0);
   const tally: Tally = {
     accepted: accepted.size,
@@ -285,9 +286,16 @@ async function checkTopics(
         .map((t) => `${t.id}: ${t.status} / ${typeOf.get(t.id)}`),
     ),
     row(
+      "exactly one result per funding (the operator's, at set-up)",
+      fundings.size,
+      [...fundings].filter((id) => resultsOf.get(id) !== 1),
+    ),
+    row(
       'no result for a transfer nobody accepted (injected poison aside)',
       resultsOf.size,
-      [...resultsOf.keys()].filter((id) => !accepted.has(id) && !poisonIds.has(id)),
+      [...resultsOf.keys()].filter(
+        (id) => !accepted.has(id) && !fundings.has(id) && !poisonIds.has(id),
+      ),
     ),
     row(
       'no event id twice on results (read_committed)',

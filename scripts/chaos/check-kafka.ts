@@ -93,7 +93,7 @@ export async function checkAccountOrder(
   const requestedIds = new Set(requested.map(eventIdOf));
   const offenders: string[] = [];
   for (const [account, allDebits] of posted) {
-    // Funding is posted through the ledger's HTTP API, not from the topic.
+    // Only postings of requests on the topic (fundings included: they come through it too).
     const debits = allDebits.filter((id) => requestedIds.has(id));
     const postedSet = new Set(debits);
     const expected = (onTopic.get(account) ?? []).filter((id) => postedSet.has(id));

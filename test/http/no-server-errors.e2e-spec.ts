@@ -1,10 +1,18 @@
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '#test-infra';
 import { startLedgerApp, type LedgerTestApp } from '../ledger/ledger-app.js';
-import { startPaymentsApp, TEST_API_KEY, type PaymentsTestApp } from '../payments/payments-app.js';
+import { randomUUID } from 'node:crypto';
+import {
+  startPaymentsApp,
+  TEST_API_KEY,
+  TEST_CLIENT,
+  type PaymentsTestApp,
+} from '../payments/payments-app.js';
+import { LEDGER_TEST_TOKEN, TEST_ADMIN_KEY } from '../support/service-credentials.js';
 import {
   OTHER_API_KEY,
   postTransfer,
+  registerAccounts,
   transferBody,
   TWO_CLIENTS_API_KEYS,
 } from '../payments/transfers-api.js';
@@ -29,6 +37,8 @@ interface Endpoint {
   shape: () => RequestShape;
   /** A share of FUZZ_RUNS, for endpoints with less to vary (no parameters, no body). */
   share?: number;
+  /** /metrics and /docs are served on the management listener only. */
+  management?: boolean;
 }
 
 const methodOr = (method: string) =>
@@ -47,6 +57,7 @@ describe('no request makes a service answer 5xx', () => {
   let ledger: LedgerTestApp;
   const transferIds: string[] = [];
   const accountIds: string[] = [];
+  const fundingIds: string[] = [];
 
   beforeAll(async () => {
     [paymentsDb, ledgerDb] = await Promise.all([
@@ -55,29 +66,45 @@ describe('no request makes a service answer 5xx', () => {
     ]);
     // No relay, settlement or posting: no consumer runs, the HTTP APIs do; readiness still asks
     // the run's Kafka.
+    ledger = await startLedgerApp(ledgerDb.url);
     payments = await startPaymentsApp(paymentsDb.url, {
       RELAY_MODE: 'off',
       SETTLEMENT_ENABLED: 'false',
       API_KEYS: TWO_CLIENTS_API_KEYS,
+      LEDGER_URL: ledger.url,
     });
-    ledger = await startLedgerApp(ledgerDb.url);
+    // The fixed accounts of the transfer bodies below, as the test client's: some transfers
+    // get past the ownership check.
+    for (const [i, debitAccountId] of transferFields.debitAccountId.entries()) {
+      const creditAccountId = transferFields.creditAccountId[i];
+      await registerAccounts(
+        payments.url,
+        { debitAccountId, creditAccountId, currency: 'EUR' },
+        TEST_CLIENT,
+      );
+    }
     for (const apiKey of [TEST_API_KEY, TEST_API_KEY, OTHER_API_KEY]) {
       const response = await postTransfer(payments.url, transferBody(), { apiKey });
       transferIds.push(((await response.json()) as { id: string }).id);
     }
     for (const currency of ['EUR', 'USD']) {
-      const opened = await fetch(`${ledger.url}/accounts`, {
+      const opened = await fetch(`${payments.url}/accounts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
         body: JSON.stringify({ currency }),
       });
       const { id } = (await opened.json()) as { id: string };
       accountIds.push(id);
-      await fetch(`${ledger.url}/accounts/${id}/fund`, {
+      const funded = await fetch(`${payments.url}/admin/fundings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: '1000' }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TEST_ADMIN_KEY}`,
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ accountId: id, amount: '1000', currency }),
       });
+      fundingIds.push(((await funded.json()) as { id: string }).id);
     }
   });
   /** Statuses answered per endpoint, printed at the end: what the requests reached. */
@@ -89,7 +116,8 @@ describe('no request makes a service answer 5xx', () => {
     await Promise.all([paymentsDb?.drop(), ledgerDb?.drop()]);
   });
 
-  const keys = [TEST_API_KEY, OTHER_API_KEY];
+  const keys = [TEST_API_KEY, OTHER_API_KEY, TEST_ADMIN_KEY];
+  const ledgerKeys = [LEDGER_TEST_TOKEN];
   const noQuery = () => queryArbitrary(['a'], ['1']);
   const anyBody = () => bodyArbitrary({});
   const fixed =
@@ -117,11 +145,31 @@ describe('no request makes a service answer 5xx', () => {
     amount: ['1', '1050', '9223372036854775807'],
     currency: ['EUR', 'USD', 'JPY', 'usd'],
   };
-  const accountFields = {
+  const ledgerAccountFields = {
+    // Many ids: an id opens once, and again only with the same terms.
+    id: [
+      ...Array.from(
+        { length: 60 },
+        (_, i) => `c4b1c2d3-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      ),
+      'C4B1C2D3-0000-4000-8000-000000000002',
+      'c4b1',
+    ],
     currency: ['EUR', 'USD', 'JPY', 'eur'],
     allowNegative: [true, false, false, 'true'],
   };
-  const fundFields = { amount: ['1', '5000', '9223372036854775807', '01'] };
+  const accountFields = { currency: ['EUR', 'USD', 'JPY', 'eur'] };
+  const adminAccountFields = {
+    clientId: ['test-client', 'other-client', 'nobody', 'admin:x'],
+    currency: ['EUR', 'USD', 'eur'],
+    allowNegative: [true, false, 'true'],
+  };
+  const fundingFields = {
+    accountId: ['b4b1c2d3-0000-4000-8000-000000000001', '3f2504e0-4f89-41d3-9a0c-0305e82c3301'],
+    amount: ['1', '5000', '9223372036854775807', '01'],
+    currency: ['EUR', 'USD', 'eur'],
+  };
+
   const listParams = {
     status: ['pending', 'completed', 'rejected', 'PENDING'],
     olderThanSeconds: ['0', '60', '315360000', '315360001'],
@@ -136,6 +184,7 @@ describe('no request makes a service answer 5xx', () => {
       'OTk5OTk5OTk5OTk5OTk5OTk5OTk6M2YyNTA0ZTAtNGY4OS00MWQzLTlhMGMtMDMwNWU4MmMzMzAx',
     ],
   };
+  const accountListParams = { limit: ['1', '500', '501', '0'], cursor: listParams.cursor };
   const entriesParams = { limit: ['1', '1000', '1001'], after: ['0', '1', '2', '007'] };
   const listQuery = () => queryArbitrary(Object.keys(listParams), Object.values(listParams).flat());
   const entriesQuery = () =>
@@ -188,8 +237,20 @@ describe('no request makes a service answer 5xx', () => {
       shape: fixed('GET', '/health/ready'),
       share: 0.3,
     },
-    { service: 'payments', name: 'GET /metrics', shape: fixed('GET', '/metrics'), share: 0.5 },
-    { service: 'payments', name: 'GET /docs-json', shape: fixed('GET', '/docs-json'), share: 0.5 },
+    {
+      service: 'payments',
+      name: 'GET /metrics',
+      shape: fixed('GET', '/metrics'),
+      share: 0.5,
+      management: true,
+    },
+    {
+      service: 'payments',
+      name: 'GET /docs-json',
+      shape: fixed('GET', '/docs-json'),
+      share: 0.5,
+      management: true,
+    },
     {
       service: 'payments',
       name: 'GET /docs and unknown routes',
@@ -207,6 +268,100 @@ describe('no request makes a service answer 5xx', () => {
         body: anyBody(),
       }),
       share: 0.5,
+      management: true,
+    },
+    {
+      service: 'payments',
+      name: 'POST /accounts',
+      shape: () => ({
+        method: methodOr('POST'),
+        path: fc.constantFrom('/accounts', '/accounts', '/accounts/'),
+        query: noQuery(),
+        auth: authArbitrary(keys),
+        body: bodyArbitrary(accountFields),
+        fields: accountFields,
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'GET /accounts',
+      shape: () => ({
+        method: methodOr('GET'),
+        path: fc.constantFrom('/accounts', '/accounts/'),
+        query: queryArbitrary(
+          Object.keys(accountListParams),
+          Object.values(accountListParams).flat(),
+        ),
+        params: accountListParams,
+        auth: authArbitrary(keys),
+        body: anyBody(),
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'GET /accounts/:id',
+      shape: () => ({
+        method: methodOr('GET'),
+        path: idArbitrary(accountIds).map((id) => `/accounts/${id}`),
+        query: noQuery(),
+        auth: authArbitrary(keys),
+        body: anyBody(),
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'GET /accounts/:id/entries',
+      shape: () => ({
+        method: methodOr('GET'),
+        path: idArbitrary(accountIds).map((id) => `/accounts/${id}/entries`),
+        query: entriesQuery(),
+        params: entriesParams,
+        auth: authArbitrary(keys),
+        body: anyBody(),
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'POST /admin/accounts',
+      shape: () => ({
+        method: methodOr('POST'),
+        path: fc.constantFrom('/admin/accounts', '/admin/accounts', '/admin/accounts/'),
+        query: noQuery(),
+        auth: authArbitrary(keys),
+        body: bodyArbitrary(adminAccountFields),
+        fields: adminAccountFields,
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'POST /admin/fundings',
+      shape: () => ({
+        method: methodOr('POST'),
+        path: fc.constantFrom('/admin/fundings', '/admin/fundings', '/admin/fundings/'),
+        query: noQuery(),
+        auth: authArbitrary(keys),
+        body: bodyArbitrary(fundingFields),
+        fields: fundingFields,
+        headers: idempotencyKeyArbitrary,
+      }),
+      share: 0.3,
+    },
+    {
+      service: 'payments',
+      name: 'GET /admin/fundings/:id',
+      shape: () => ({
+        method: methodOr('GET'),
+        path: idArbitrary(fundingIds).map((id) => `/admin/fundings/${id}`),
+        query: noQuery(),
+        auth: authArbitrary(keys),
+        body: anyBody(),
+      }),
+      share: 0.3,
     },
     {
       service: 'ledger',
@@ -215,9 +370,9 @@ describe('no request makes a service answer 5xx', () => {
         method: methodOr('POST'),
         path: fc.constantFrom('/accounts', '/accounts', '/accounts', '/accounts/'),
         query: noQuery(),
-        auth: authArbitrary(keys),
-        body: bodyArbitrary(accountFields),
-        fields: accountFields,
+        auth: authArbitrary(ledgerKeys),
+        body: bodyArbitrary(ledgerAccountFields),
+        fields: ledgerAccountFields,
       }),
     },
     {
@@ -227,7 +382,7 @@ describe('no request makes a service answer 5xx', () => {
         method: methodOr('GET'),
         path: idArbitrary(accountIds).map((id) => `/accounts/${id}`),
         query: noQuery(),
-        auth: authArbitrary(keys),
+        auth: authArbitrary(ledgerKeys),
         body: anyBody(),
       }),
     },
@@ -239,21 +394,26 @@ describe('no request makes a service answer 5xx', () => {
         path: idArbitrary(accountIds).map((id) => `/accounts/${id}/entries`),
         query: entriesQuery(),
         params: entriesParams,
-        auth: authArbitrary(keys),
+        auth: authArbitrary(ledgerKeys),
         body: anyBody(),
       }),
     },
     {
       service: 'ledger',
-      name: 'POST /accounts/:id/fund',
+      name: 'PUT /funding-accounts/:currency',
       shape: () => ({
-        method: methodOr('POST'),
-        path: idArbitrary(accountIds).map((id) => `/accounts/${id}/fund`),
+        method: methodOr('PUT'),
+        path: fc
+          .oneof(
+            { weight: 6, arbitrary: fc.constantFrom('EUR', 'USD', 'JPY') },
+            { weight: 2, arbitrary: idArbitrary(['EUR', 'usd']) },
+          )
+          .map((c) => `/funding-accounts/${c}`),
         query: noQuery(),
-        auth: authArbitrary(keys),
-        body: bodyArbitrary(fundFields),
-        fields: fundFields,
+        auth: authArbitrary(ledgerKeys),
+        body: anyBody(),
       }),
+      share: 0.3,
     },
     { service: 'ledger', name: 'GET /health/live', shape: fixed('GET', '/health/live') },
     {
@@ -262,7 +422,13 @@ describe('no request makes a service answer 5xx', () => {
       shape: fixed('GET', '/health/ready'),
       share: 0.3,
     },
-    { service: 'ledger', name: 'GET /metrics', shape: fixed('GET', '/metrics'), share: 0.5 },
+    {
+      service: 'ledger',
+      name: 'GET /metrics',
+      shape: fixed('GET', '/metrics'),
+      share: 0.5,
+      management: true,
+    },
     {
       service: 'ledger',
       name: 'unknown routes',
@@ -270,15 +436,18 @@ describe('no request makes a service answer 5xx', () => {
         method: methodOr('GET'),
         path: idArbitrary(['accounts', 'health', 'metrics', 'docs']).map((p) => `/${p}`),
         query: noQuery(),
-        auth: authArbitrary(keys),
+        auth: authArbitrary(ledgerKeys),
         body: anyBody(),
       }),
       share: 0.5,
+      management: true,
     },
   ];
 
-  it.each(endpoints)(`$service $name (seed ${SEED})`, async ({ service, name, shape, share }) => {
-    const url = service === 'payments' ? payments.url : ledger.url;
+  it.each(endpoints)(`$service $name (seed ${SEED})`, async (endpoint) => {
+    const { service, name, shape, share, management } = endpoint;
+    const app = service === 'payments' ? payments : ledger;
+    const url = management ? app.managementUrl : app.url;
     const numRuns = Math.ceil(RUNS * (share ?? 1));
     const statuses = new Map<number, number>();
     await fc.assert(

@@ -1,5 +1,11 @@
 export { waitFor, type WaitForOptions } from './wait-for.js';
-export { createTestDatabase, assertTestDatabase, type TestDatabase } from './postgres.js';
+export {
+  createTestDatabase,
+  createServiceRoles,
+  assertTestDatabase,
+  type ServiceRoles,
+  type TestDatabase,
+} from './postgres.js';
 export { pinnedVersions, repoRoot } from './repo-root.js';
 export { startInfra, type RunningInfra } from './start-infra.js';
 export { LocalKafkaCluster } from './local-kafka.js';

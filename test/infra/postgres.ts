@@ -75,3 +75,48 @@ function redact(url: string): string {
   if (u.password) u.password = '***';
   return u.toString();
 }
+
+/** Connection URLs of a database's two roles (see `createServiceRoles`). */
+export interface ServiceRoles {
+  /** Owns the database and its schema: for migrations. */
+  migrationUrl: string;
+  /** May connect and nothing more until the migrations grant it DML. */
+  runtimeUrl: string;
+  /** Drops both roles; call after dropping the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * The roles a deployment gives a service (docker/postgres/init-databases.sh does the same): an
+ * owner of `db` for its migrations, and a runtime role that may connect to `db` alone (the
+ * database is closed to PUBLIC). Roles are the server's, so their names carry the database's.
+ */
+export async function createServiceRoles(
+  db: TestDatabase,
+  serverUrl = process.env.DATABASE_URL,
+): Promise<ServiceRoles> {
+  if (!serverUrl) throw new Error('DATABASE_URL is not set: run the tests through `npm test`');
+  const [owner, runtime] = [`${db.name}_owner`, `${db.name}_app`];
+  await withClient(serverUrl, async (c) => {
+    await c.query(`create role "${owner}" login`);
+    await c.query(`create role "${runtime}" login`);
+    await c.query(`alter database "${db.name}" owner to "${owner}"`);
+    await c.query(`revoke all on database "${db.name}" from public`);
+    await c.query(`grant connect on database "${db.name}" to "${runtime}"`);
+  });
+  const as = (role: string) => {
+    const url = new URL(db.url);
+    url.username = role;
+    url.password = '';
+    return url.toString();
+  };
+  return {
+    migrationUrl: as(owner),
+    runtimeUrl: as(runtime),
+    drop: () =>
+      withClient(serverUrl, async (c) => {
+        await c.query(`drop role if exists "${runtime}"`);
+        await c.query(`drop role if exists "${owner}"`);
+      }),
+  };
+}

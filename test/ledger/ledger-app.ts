@@ -1,11 +1,15 @@
 import { Test } from '@nestjs/testing';
+import { listenWithManagement } from '#health';
 import type { INestApplication } from '@nestjs/common';
 import { configureLedgerApp } from '../../apps/ledger/src/configure-ledger-app.js';
 import { LedgerModule } from '../../apps/ledger/src/ledger.module.js';
+import { LEDGER_TEST_TOKEN } from '../support/service-credentials.js';
 
 export interface LedgerTestApp {
   app: INestApplication;
   url: string;
+  /** The management listener: /metrics. */
+  managementUrl: string;
   close(): Promise<void>;
 }
 
@@ -19,12 +23,17 @@ export async function startLedgerApp(
 ): Promise<LedgerTestApp> {
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
+    LEDGER_API_TOKEN: LEDGER_TEST_TOKEN,
     PORT: '0',
     POSTING_ENABLED: 'false',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [LedgerModule] }).compile();
   const app = configureLedgerApp(moduleRef.createNestApplication());
-  await app.listen(0, '127.0.0.1');
-  return { app, url: await app.getUrl(), close: () => app.close() };
+  const { url, managementUrl } = await listenWithManagement(app, {
+    port: 0,
+    managementPort: 0,
+    host: '127.0.0.1',
+  });
+  return { app, url, managementUrl, close: () => app.close() };
 }

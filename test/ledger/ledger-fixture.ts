@@ -10,6 +10,8 @@ import {
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
+import { fundInLedger } from '../support/fund-in-ledger.js';
+import { LEDGER_TEST_TOKEN, ledgerAuthorization } from '../support/service-credentials.js';
 import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
 import { readCommitted, type ReadRecord } from '../support/read-topic.js';
 
@@ -55,7 +57,9 @@ export class LedgerFixture {
     const port = await freePort();
     const process_ = ChildService.start('ledger', 'apps/ledger/src/main.js', {
       PORT: String(port),
+      MANAGEMENT_PORT: String(await freePort()),
       DATABASE_URL: this.db.url,
+      LEDGER_API_TOKEN: LEDGER_TEST_TOKEN,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
       TOPIC_TRANSFER_REQUESTED: this.requested,
       TOPIC_TRANSFER_RESULTS: this.results,
@@ -78,7 +82,7 @@ export class LedgerFixture {
         const response = await fetch(
           `${instance.url}/accounts/00000000-0000-4000-8000-000000000000`,
           // A process frozen while a request is in flight never answers it.
-          { signal: AbortSignal.timeout(2_000) },
+          { headers: ledgerAuthorization, signal: AbortSignal.timeout(2_000) },
         );
         return response.status === 404;
       },
@@ -87,21 +91,16 @@ export class LedgerFixture {
     return instance;
   }
 
+  /** Opens an account through the ledger's internal API and, with `fund`, funds it. */
   async openAccount(instance: LedgerInstance, currency = 'EUR', fund?: bigint): Promise<string> {
+    const id = randomUUID();
     const response = await fetch(`${instance.url}/accounts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ currency }),
+      headers: { 'content-type': 'application/json', ...ledgerAuthorization },
+      body: JSON.stringify({ id, currency }),
     });
-    const { id } = (await response.json()) as { id: string };
-    if (fund) {
-      const funded = await fetch(`${instance.url}/accounts/${id}/fund`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: fund.toString() }),
-      });
-      if (funded.status !== 200) throw new Error(`funding failed: ${await funded.text()}`);
-    }
+    if (response.status !== 201) throw new Error(`opening failed: ${await response.text()}`);
+    if (fund) await fundInLedger(this.db.url, id, currency as CurrencyCode, fund);
     return id;
   }
 

@@ -3,6 +3,7 @@ import { EventHeaders } from '#contracts';
 import { DeadLetterHeaders } from '#kafka-eos';
 import { waitFor } from '#test-infra';
 import { readCommitted } from '../support/read-topic.js';
+import { ledgerAuthorization } from '../support/service-credentials.js';
 import { countByTransfer, LedgerFixture, type LedgerInstance } from './ledger-fixture.js';
 
 const MAX_ATTEMPTS = 3;
@@ -65,10 +66,18 @@ describe('ledger posting', () => {
     });
 
     const balance = async (id: string) =>
-      ((await (await fetch(`${ledger.url}/accounts/${id}`)).json()) as { balance: string }).balance;
+      (
+        (await (
+          await fetch(`${ledger.url}/accounts/${id}`, { headers: ledgerAuthorization })
+        ).json()) as {
+          balance: string;
+        }
+      ).balance;
     expect(await balance(alice)).toBe('400');
     expect(await balance(bob)).toBe('600');
-    const entries = (await (await fetch(`${ledger.url}/accounts/${bob}/entries`)).json()) as {
+    const entries = (await (
+      await fetch(`${ledger.url}/accounts/${bob}/entries`, { headers: ledgerAuthorization })
+    ).json()) as {
       entries: unknown[];
     };
     expect(entries.entries).toEqual([

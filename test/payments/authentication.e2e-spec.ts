@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '#test-infra';
-import { startPaymentsApp, TEST_API_KEY, type PaymentsTestApp } from './payments-app.js';
-import { anyString, connect, countRows, send, transferBody } from './transfers-api.js';
+import {
+  startPaymentsApp,
+  TEST_API_KEY,
+  TEST_CLIENT,
+  type PaymentsTestApp,
+} from './payments-app.js';
+import {
+  anyString,
+  connect,
+  countRows,
+  registerAccounts,
+  send,
+  transferBody,
+} from './transfers-api.js';
 
 describe('authentication', () => {
   let db: TestDatabase;
@@ -20,8 +32,10 @@ describe('authentication', () => {
     await db?.drop();
   });
 
-  function post(credentials: Record<string, string>): Promise<Response> {
-    return send(payments.url, '/transfers', JSON.stringify(transferBody()), {
+  async function post(credentials: Record<string, string>): Promise<Response> {
+    const body = transferBody();
+    await registerAccounts(payments.url, body, TEST_CLIENT);
+    return send(payments.url, '/transfers', JSON.stringify(body), {
       'content-type': 'application/json',
       'idempotency-key': randomUUID(),
       ...credentials,
@@ -66,7 +80,25 @@ describe('authentication', () => {
     expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it.each(['/health/live', '/docs-json', '/docs'])('leaves %s public', async (path) => {
-    expect((await fetch(`${payments.url}${path}`)).status).toBe(200);
+  it('leaves /health/live public, on both listeners', async () => {
+    expect((await fetch(`${payments.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${payments.managementUrl}/health/live`)).status).toBe(200);
+  });
+
+  it.each(['/metrics', '/docs', '/docs-json', '/docs/', '/METRICS', '/metrics?x=1'])(
+    'serves %s on the management listener only: 404 on the public one, as an unknown route',
+    async (path) => {
+      const onPublic = await fetch(`${payments.url}${path}`);
+      expect(onPublic.status).toBe(404);
+      expect(await onPublic.json()).toMatchObject({ code: 'NOT_FOUND' });
+      expect((await fetch(`${payments.managementUrl}${path}`)).status).toBe(200);
+    },
+  );
+
+  it('serves no API route on the management listener', async () => {
+    const response = await fetch(`${payments.managementUrl}/transfers/${randomUUID()}`, {
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+    });
+    expect(response.status).toBe(404);
   });
 });

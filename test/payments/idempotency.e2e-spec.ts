@@ -108,10 +108,15 @@ describe('POST /transfers idempotency', () => {
     const body = transferBody();
     const idempotencyKey = randomUUID();
     const mine = await postTransfer(payments.url, body, { idempotencyKey });
-    const theirs = await postTransfer(payments.url, body, {
-      idempotencyKey,
-      apiKey: OTHER_API_KEY,
-    });
+    // From an account of its own: the first one is not the other client's to debit.
+    const theirs = await postTransfer(
+      payments.url,
+      { ...body, debitAccountId: randomUUID() },
+      {
+        idempotencyKey,
+        apiKey: OTHER_API_KEY,
+      },
+    );
 
     expect([mine.status, theirs.status]).toEqual([202, 202]);
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();

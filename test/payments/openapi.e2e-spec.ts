@@ -30,7 +30,7 @@ describe('OpenAPI', () => {
   });
 
   it('serves a document describing the endpoints, the credentials and the error body', async () => {
-    const response = await fetch(`${payments.url}/docs-json`);
+    const response = await fetch(`${payments.managementUrl}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as OpenApiDocument;
 
@@ -50,7 +50,9 @@ describe('OpenAPI', () => {
   });
 
   it('describes GET /transfers: its query parameters and a page of transfers', async () => {
-    const document = (await (await fetch(`${payments.url}/docs-json`)).json()) as OpenApiDocument;
+    const document = (await (
+      await fetch(`${payments.managementUrl}/docs-json`)
+    ).json()) as OpenApiDocument;
     const list = document.paths['/transfers']?.get;
     expect(list).toBeDefined();
     expect(Object.keys(list!.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
@@ -78,15 +80,15 @@ describe('OpenAPI', () => {
   });
 
   it('serves Swagger UI and its assets', async () => {
-    const page = await fetch(`${payments.url}/docs`);
+    const page = await fetch(`${payments.managementUrl}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
     expect(html).toContain('swagger-ui');
 
-    const init = await fetch(`${payments.url}/docs/swagger-ui-init.js`);
+    const init = await fetch(`${payments.managementUrl}/docs/swagger-ui-init.js`);
     expect(init.status).toBe(200);
-    const bundle = await fetch(`${payments.url}/docs/swagger-ui-bundle.js`);
+    const bundle = await fetch(`${payments.managementUrl}/docs/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
   });

@@ -27,7 +27,8 @@ describe('GET /metrics: transfers that stay pending', () => {
     await db?.drop();
   });
 
-  const scrape = async (): Promise<string> => (await fetch(`${payments.url}/metrics`)).text();
+  const scrape = async (): Promise<string> =>
+    (await fetch(`${payments.managementUrl}/metrics`)).text();
   const value = (text: string, name: string): number =>
     Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 

@@ -36,7 +36,7 @@ describeWithBrowser('Swagger UI in headless Chromium', () => {
 
   it('renders both operations, and the screenshot shows them', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${payments.url}/docs`);
+    await page.goto(`${payments.managementUrl}/docs`);
     const operations = page.locator('.opblock-summary-path');
     await operations.first().waitFor({ timeout: 30_000 });
     const paths = await operations.allInnerTexts();

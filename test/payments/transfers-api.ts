@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { TEST_API_KEY, TEST_CLIENT } from './payments-app.js';
+import { databaseOf, TEST_API_KEY, TEST_CLIENT } from './payments-app.js';
 
 /** A second client, for tests of what one client can see of another's. */
 export const OTHER_CLIENT = 'other-client';
@@ -21,22 +21,73 @@ export function transferBody(overrides: Record<string, unknown> = {}): Record<st
 export interface PostOptions {
   apiKey?: string;
   idempotencyKey?: string;
+  /**
+   * Record the body's accounts as opened (the debited one by the key's client) before posting,
+   * as if the client had opened them: true by default, for tests of everything but ownership.
+   */
+  registerAccounts?: boolean;
   /** Added to, or with `undefined` removed from, the default headers. */
   headers?: Record<string, string | undefined>;
 }
 
 /** `POST /transfers` as JSON, authenticated as the test client, with a fresh Idempotency-Key. */
-export function postTransfer(
+export async function postTransfer(
   baseUrl: string,
   body: unknown,
-  { apiKey = TEST_API_KEY, idempotencyKey = randomUUID(), headers = {} }: PostOptions = {},
+  {
+    apiKey = TEST_API_KEY,
+    idempotencyKey = randomUUID(),
+    headers = {},
+    registerAccounts: register = true,
+  }: PostOptions = {},
 ): Promise<Response> {
+  if (register) await registerAccounts(baseUrl, body, CLIENT_OF_KEY[apiKey]);
   return send(baseUrl, '/transfers', JSON.stringify(body), {
     authorization: `Bearer ${apiKey}`,
     'idempotency-key': idempotencyKey,
     'content-type': 'application/json',
     ...headers,
   });
+}
+
+const CLIENT_OF_KEY: Record<string, string> = {
+  [TEST_API_KEY]: TEST_CLIENT,
+  [OTHER_API_KEY]: OTHER_CLIENT,
+};
+const pools = new Map<string, pg.Pool>();
+
+/**
+ * Writes the ownership rows `POST /accounts` would write for the body's accounts (the debited
+ * one owned by `clientId`, the credited one by the test client), unless they exist. The payments
+ * tests run without a ledger; opening through the API is tested with one (accounts.e2e-spec).
+ */
+export async function registerAccounts(
+  baseUrl: string,
+  body: unknown,
+  clientId: string | undefined,
+): Promise<void> {
+  const databaseUrl = databaseOf(baseUrl);
+  const { debitAccountId, creditAccountId, currency } = (body ?? {}) as Record<string, unknown>;
+  if (!databaseUrl || clientId === undefined || typeof currency !== 'string') return;
+  let pool = pools.get(databaseUrl);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 2, allowExitOnIdle: true });
+    // Idle connections end when the test drops its database; that is no error of the test.
+    pool.on('error', () => undefined);
+    pools.set(databaseUrl, pool);
+  }
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const [id, owner] of [
+    [debitAccountId, clientId],
+    [creditAccountId, TEST_CLIENT],
+  ] as const) {
+    if (typeof id !== 'string' || !uuid.test(id)) continue;
+    await pool.query(
+      `insert into accounts (id, client_id, currency) values ($1, $2, upper(left($3, 3)))
+       on conflict (id) do nothing`,
+      [id.toLowerCase(), owner, currency.padEnd(3, 'X')],
+    );
+  }
 }
 
 /** A POST with a raw body and exactly the headers given (`undefined` ones left out). */

@@ -3,7 +3,15 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { EventHeaders, type TransferResultV1 } from '#contracts';
 import { ensureTopics } from '#kafka-eos';
-import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
+import {
+  createServiceRoles,
+  createTestDatabase,
+  freePort,
+  type ServiceRoles,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '#test-infra';
 // Types only: the services run as child processes, never inside the test process.
 import type { AccountView, EntryView } from '../../apps/ledger/src/accounts/accounts.repository.js';
 import type {
@@ -11,16 +19,24 @@ import type {
   Transfer,
 } from '../../apps/payments/src/transfers/transfer.response.js';
 import { ChildService } from '../support/child-process.js';
+import {
+  LEDGER_TEST_TOKEN,
+  ledgerAuthorization,
+  TEST_ADMIN,
+  TEST_ADMIN_KEY,
+} from '../support/service-credentials.js';
 import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
 import { readCommitted } from '../support/read-topic.js';
 
 const API_CLIENT = 'pipeline-test';
-const API_KEY = 'pipeline-test-key-0123456789';
+export const PIPELINE_API_KEY = 'pipeline-test-key-0123456789';
 const PARTITIONS = 3;
 
 export interface ServiceInstance {
   process: ChildService;
   url: string;
+  /** Its management listener (/metrics, /docs); the relay's one port serves both. */
+  managementUrl: string;
 }
 
 /**
@@ -47,6 +63,8 @@ export class PipelineFixture {
   readonly relayPositionTopic = uniqueName('relay-position');
   /** Ids of every transfer payments accepted, in the order they were posted. */
   readonly posted: string[] = [];
+  /** Ids of the fundings `openAccount` asked for: transfers too, from the funding account. */
+  readonly fundings: string[] = [];
   readonly payments: ServiceInstance[] = [];
   readonly ledgers: ServiceInstance[] = [];
   readonly relays: ServiceInstance[] = [];
@@ -54,18 +72,40 @@ export class PipelineFixture {
   private constructor(
     readonly paymentsDb: TestDatabase,
     readonly ledgerDb: TestDatabase,
+    /** The port of the ledger payments calls (its LEDGER_URL); later ledgers get others. */
+    private readonly primaryLedgerPort: number,
+    /** With `leastPrivilege`: each service's migration and runtime roles. */
+    readonly roles?: { payments: ServiceRoles; ledger: ServiceRoles },
   ) {}
 
-  /** `ledgerServer`: a PostgreSQL server for the ledger's database other than the run's. */
+  /** How a service of `kind` connects: as the database's superuser, or its two roles. */
+  private databaseEnv(kind: 'payments' | 'ledger'): Record<string, string> {
+    const roles = this.roles?.[kind];
+    if (!roles)
+      return { DATABASE_URL: (kind === 'payments' ? this.paymentsDb : this.ledgerDb).url };
+    return { DATABASE_URL: roles.runtimeUrl, DATABASE_MIGRATION_URL: roles.migrationUrl };
+  }
+
+  /**
+   * `ledgerServer`: a PostgreSQL server for the ledger's database other than the run's.
+   * `leastPrivilege`: each service migrates as its database's owner and runs as a role with
+   * DML rights alone, as deployed (see `createServiceRoles`).
+   */
   static async create(
     label: string,
-    { ledgerServer }: { ledgerServer?: string } = {},
+    { ledgerServer, leastPrivilege }: { ledgerServer?: string; leastPrivilege?: boolean } = {},
   ): Promise<PipelineFixture> {
     const [paymentsDb, ledgerDb] = await Promise.all([
       createTestDatabase(`${label}-payments`),
       createTestDatabase(`${label}-ledger`, ledgerServer),
     ]);
-    const fx = new PipelineFixture(paymentsDb, ledgerDb);
+    const roles = leastPrivilege
+      ? {
+          payments: await createServiceRoles(paymentsDb),
+          ledger: await createServiceRoles(ledgerDb, ledgerServer),
+        }
+      : undefined;
+    const fx = new PipelineFixture(paymentsDb, ledgerDb, await freePort(), roles);
     // Created here rather than by whichever service starts first, so the partition count is
     // the test's choice and no consumer subscribes to a topic that does not exist yet.
     await ensureTopics(fx.kafka, [
@@ -99,12 +139,16 @@ export class PipelineFixture {
     instances: ServiceInstance[],
     env: Record<string, string>,
   ): Promise<ServiceInstance> {
-    const port = await freePort();
+    const [port, managementPort] = [await freePort(), await freePort()];
     const service = ChildService.start(name, script, {
       PORT: String(port),
-      DATABASE_URL: this.paymentsDb.url,
+      MANAGEMENT_PORT: String(managementPort),
+      ...this.databaseEnv('payments'),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-      API_KEYS: `${API_CLIENT}:${API_KEY}`,
+      API_KEYS: `${API_CLIENT}:${PIPELINE_API_KEY}`,
+      ADMIN_API_KEYS: `${TEST_ADMIN}:${TEST_ADMIN_KEY}`,
+      LEDGER_URL: `http://127.0.0.1:${this.primaryLedgerPort}`,
+      LEDGER_API_TOKEN: LEDGER_TEST_TOKEN,
       TOPIC_TRANSFER_REQUESTED: this.topics.requested,
       TOPIC_TRANSFER_RESULTS: this.topics.results,
       TOPIC_PARTITIONS: String(PARTITIONS),
@@ -119,7 +163,11 @@ export class PipelineFixture {
       SETTLEMENT_CONSUMER_GROUP: this.settlementGroup,
       ...env,
     });
-    const instance = { process: service, url: `http://127.0.0.1:${port}` };
+    const instance = {
+      process: service,
+      url: `http://127.0.0.1:${port}`,
+      managementUrl: `http://127.0.0.1:${script.includes('relay') ? port : managementPort}`,
+    };
     instances.push(instance);
     await serving(instance, '/health/live', 200);
     return instance;
@@ -127,10 +175,15 @@ export class PipelineFixture {
 
   /** Starts a ledger (one more member of the ledger group, on the shared ledger database). */
   async startLedger(env: Record<string, string> = {}): Promise<ServiceInstance> {
-    const port = await freePort();
+    const primaryUrl = `http://127.0.0.1:${this.primaryLedgerPort}`;
+    const primaryRunning = this.ledgers.some((l) => l.url === primaryUrl && l.process.running);
+    const port = primaryRunning ? await freePort() : this.primaryLedgerPort;
+    const managementPort = await freePort();
     const service = ChildService.start('ledger', 'apps/ledger/src/main.js', {
       PORT: String(port),
-      DATABASE_URL: this.ledgerDb.url,
+      MANAGEMENT_PORT: String(managementPort),
+      ...this.databaseEnv('ledger'),
+      LEDGER_API_TOKEN: LEDGER_TEST_TOKEN,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
       TOPIC_TRANSFER_REQUESTED: this.topics.requested,
       TOPIC_TRANSFER_RESULTS: this.topics.results,
@@ -141,18 +194,67 @@ export class PipelineFixture {
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       ...env,
     });
-    const instance = { process: service, url: `http://127.0.0.1:${port}` };
+    const instance = {
+      process: service,
+      url: `http://127.0.0.1:${port}`,
+      managementUrl: `http://127.0.0.1:${managementPort}`,
+    };
     this.ledgers.push(instance);
-    // The ledger has no health route; a 404 for an unknown account means it serves HTTP.
-    await serving(instance, `/accounts/${randomUUID()}`, 404);
+    await serving(instance, '/health/live', 200);
     return instance;
   }
 
-  /** Opens an account in the ledger and, with `fund`, credits it from the funding account. */
-  async openAccount(fund?: bigint, currency = 'EUR'): Promise<string> {
-    const { id } = await this.ledgerCall<AccountView>('POST', '/accounts', { currency }, 201);
-    if (fund) await this.ledgerCall('POST', `/accounts/${id}/fund`, { amount: `${fund}` }, 200);
+  /**
+   * Opens an account through payments (`POST /accounts`, as the test's client or the one of
+   * `apiKey`) and, with
+   * `fund`, funds it as an operator (`POST /admin/fundings`) and waits until that completed.
+   */
+  async openAccount(fund?: bigint, currency = 'EUR', apiKey = PIPELINE_API_KEY): Promise<string> {
+    const { id } = await this.paymentsCall<{ id: string }>('POST', '/accounts', apiKey, 201, {
+      currency,
+    });
+    if (fund) {
+      const funding = await this.paymentsCall<{ id: string }>(
+        'POST',
+        '/admin/fundings',
+        TEST_ADMIN_KEY,
+        202,
+        { accountId: id, amount: `${fund}`, currency },
+      );
+      this.fundings.push(funding.id);
+      const settled = await waitFor(
+        async () => {
+          const { status } = await this.paymentsCall<{ status: string }>(
+            'GET',
+            `/admin/fundings/${funding.id}`,
+            TEST_ADMIN_KEY,
+          );
+          return status !== 'pending' && status;
+        },
+        { description: `the funding of ${id}`, timeoutMs: 60_000, intervalMs: 100 },
+      );
+      if (settled !== 'completed') throw new Error(`the funding of ${id} was ${settled}`);
+    }
     return id;
+  }
+
+  /**
+   * Records `count` accounts of the test's client in payments' database only, for tests that
+   * run no ledger (what payments accepts and publishes): the ledger never hears of them.
+   */
+  async registerAccounts(count: number, currency = 'EUR'): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    const client = new pg.Client({ connectionString: this.paymentsDb.url });
+    await client.connect();
+    try {
+      await client.query(
+        `insert into accounts (id, client_id, currency) select unnest($1::uuid[]), $2, $3`,
+        [ids, API_CLIENT, currency],
+      );
+    } finally {
+      await client.end();
+    }
+    return ids;
   }
 
   async balance(accountId: string): Promise<bigint> {
@@ -183,7 +285,7 @@ export class PipelineFixture {
     const response = await fetch(`${via?.url ?? this.paymentsUrl}/transfers`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${API_KEY}`,
+        authorization: `Bearer ${PIPELINE_API_KEY}`,
         'idempotency-key': randomUUID(),
         'content-type': 'application/json',
         ...headers,
@@ -199,14 +301,29 @@ export class PipelineFixture {
     return body;
   }
 
-  async getTransfer(id: string): Promise<Transfer> {
-    const response = await fetch(`${this.paymentsUrl}/transfers/${id}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
+  async getTransfer(
+    id: string,
+    apiKey = PIPELINE_API_KEY,
+    prefix = '/transfers/',
+  ): Promise<Transfer> {
+    const response = await fetch(`${this.paymentsUrl}${prefix}${id}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
     });
     if (response.status !== 200) {
-      throw new Error(`GET /transfers/${id} answered ${response.status}: ${await response.text()}`);
+      throw new Error(`GET ${prefix}${id} answered ${response.status}: ${await response.text()}`);
     }
     return (await response.json()) as Transfer;
+  }
+
+  /** `waitForFinal` for what another key sees under `prefix` (an operator's fundings). */
+  async waitForFinalAs(apiKey: string, prefix: string, ids: string[]): Promise<Transfer[]> {
+    return waitFor(
+      async () => {
+        const latest = await Promise.all(ids.map((id) => this.getTransfer(id, apiKey, prefix)));
+        return latest.every((t) => t.status !== 'pending') && latest;
+      },
+      { description: `${ids.length} transfers to settle`, timeoutMs: 60_000, intervalMs: 200 },
+    );
   }
 
   /**
@@ -295,6 +412,7 @@ export class PipelineFixture {
     const instances = [...this.payments, ...this.relays, ...this.ledgers];
     await Promise.all(instances.map((i) => i.process.stop()));
     await Promise.all([this.paymentsDb.drop(), this.ledgerDb.drop()]);
+    await Promise.all([this.roles?.payments.drop(), this.roles?.ledger.drop()]);
   }
 
   /** A Prometheus sample of the running payments or ledger process (NaN when absent). */
@@ -303,30 +421,47 @@ export class PipelineFixture {
       (i) => i.process.running,
     );
     if (!instance) throw new Error(`no ${kind} process is running`);
-    const text = await (await fetch(`${instance.url}/metrics`)).text();
+    const text = await (await fetch(`${instance.managementUrl}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
     return Number(line?.split(' ')[1] ?? NaN);
   }
 
-  private get paymentsUrl(): string {
+  /** The newest running payments instance. */
+  get paymentsUrl(): string {
     const running = this.payments.findLast((i) => i.process.running);
     if (!running) throw new Error('no payments process is running');
     return running.url;
   }
 
-  private async ledgerCall<T>(
+  private async paymentsCall<T>(
     method: 'GET' | 'POST',
     path: string,
-    body?: unknown,
+    apiKey: string,
     expectedStatus = 200,
+    body?: unknown,
   ): Promise<T> {
-    const ledger = this.ledgers.find((i) => i.process.running);
-    if (!ledger) throw new Error('no ledger process is running');
-    const response = await fetch(`${ledger.url}${path}`, {
+    const response = await fetch(`${this.paymentsUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body !== undefined && {
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (response.status !== expectedStatus) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as T;
+  }
+
+  /** The ledger's internal API, as payments calls it: for reads a test checks against. */
+  private async ledgerCall<T>(method: 'GET', path: string, expectedStatus = 200): Promise<T> {
+    const ledger = this.ledgers.find((i) => i.process.running);
+    if (!ledger) throw new Error('no ledger process is running');
+    const response = await fetch(`${ledger.url}${path}`, { method, headers: ledgerAuthorization });
     if (response.status !== expectedStatus) {
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '#test-infra';
 import { compareDelivery } from '../support/compare-delivery.js';
 import { readiness } from '../support/service-probes.js';
@@ -74,8 +73,8 @@ describe('payments replicas with the embedded relay', () => {
     if (!active) throw new Error('no active replica');
     const standbys = replicas.filter((r) => r !== active);
     const watcher = watchReadiness(standbys);
-    const post = (via: ServiceInstance) =>
-      fx.postTransfer(randomUUID(), randomUUID(), 100n, 'EUR', {}, via);
+    const [debit = '', credit = ''] = await fx.registerAccounts(2);
+    const post = (via: ServiceInstance) => fx.postTransfer(debit, credit, 100n, 'EUR', {}, via);
 
     let notReady: string[];
     try {

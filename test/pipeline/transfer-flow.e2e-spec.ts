@@ -120,15 +120,20 @@ describe('transfer flow through payments and the ledger', () => {
     ]);
     expect(postings.sort()).toEqual(expectedPostings.sort());
 
-    // Exactly one committed result per transfer ever posted in this file, and no others.
+    // Exactly one committed result per transfer ever posted in this file (fundings are
+    // transfers too), and no others.
     const counts = await fx.resultCounts();
-    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(fx.posted.map((id) => [id, 1])));
+    const everyTransfer = [...fx.fundings, ...fx.posted];
+    expect(Object.fromEntries(counts)).toEqual(
+      Object.fromEntries(everyTransfer.map((id) => [id, 1])),
+    );
   });
 
   it('counts what it did in its Prometheus metrics', async () => {
     // After the tests above: transfers accepted, completed and rejected, and committed transactions.
+    const everyTransfer = fx.fundings.length + fx.posted.length;
     expect(await fx.metric('payments', 'payments_transfers_total{outcome="accepted"}')).toBe(
-      fx.posted.length,
+      everyTransfer,
     );
     expect(
       await fx.metric('payments', 'payments_transfers_total{outcome="completed"}'),
@@ -136,7 +141,7 @@ describe('transfer flow through payments and the ledger', () => {
     expect(
       await fx.metric('payments', 'payments_transfers_total{outcome="rejected"}'),
     ).toBeGreaterThan(0);
-    expect(await fx.metric('payments', 'relay_published_rows_total')).toBe(fx.posted.length);
+    expect(await fx.metric('payments', 'relay_published_rows_total')).toBe(everyTransfer);
     expect(
       await fx.metric('ledger', 'kafka_transactions_total{outcome="committed"}'),
     ).toBeGreaterThan(0);

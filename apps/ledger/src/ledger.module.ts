@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { migrateAsOwner } from '#config';
 import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
@@ -16,12 +17,16 @@ import { PostingConsumer } from './posting/posting.consumer.js';
     TerminusModule,
     TypeOrmModule.forRootAsync({
       inject: [ledgerConfig.KEY],
-      useFactory: (config: ConfigType<typeof ledgerConfig>) =>
-        ledgerDataSourceOptions(
+      useFactory: async (config: ConfigType<typeof ledgerConfig>) => {
+        const options = ledgerDataSourceOptions(
           config.databaseUrl,
           config.databasePoolSize,
           config.databaseIdleInTransactionTimeoutMs,
-        ),
+        );
+        if (!config.databaseMigrationUrl) return options;
+        await migrateAsOwner(options, config.databaseUrl, config.databaseMigrationUrl);
+        return { ...options, migrationsRun: false };
+      },
     }),
   ],
   controllers: [AccountsHttpController, HealthHttpController, MetricsHttpController],

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
+import { listenWithManagement } from '#health';
 import { createLogger } from '#logging';
 import { ledgerConfig } from './config/ledger.config.js';
 import { configureLedgerApp } from './configure-ledger-app.js';
@@ -11,7 +12,7 @@ async function bootstrap(): Promise<void> {
     await NestFactory.create(LedgerModule, { logger: createLogger('ledger') }),
   );
   const config = app.get<ConfigType<typeof ledgerConfig>>(ledgerConfig.KEY);
-  await app.listen(config.port);
+  await listenWithManagement(app, { port: config.port, managementPort: config.managementPort });
 }
 
 void bootstrap();

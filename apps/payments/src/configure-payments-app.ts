@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { routeManagementApart } from '#health';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
 
-/** Everything main.ts does to the app besides listening, so tests run the same app. */
+/**
+ * Everything main.ts does to the app besides listening (`listenWithManagement`), so tests run the
+ * same app.
+ */
 export function configurePaymentsApp(app: NestExpressApplication): NestExpressApplication {
   app.enableShutdownHooks();
+  // First: /metrics and /docs (set up below) on the management listener only.
+  routeManagementApart(app);
   // Every log line written while handling a request carries its trace id (and, once known,
   // the transfer id).
   app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {

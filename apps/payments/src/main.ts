@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { listenWithManagement } from '#health';
 import { createLogger } from '#logging';
 import { paymentsConfig } from './config/payments.config.js';
 import { configurePaymentsApp } from './configure-payments-app.js';
@@ -16,7 +17,7 @@ async function bootstrap(): Promise<void> {
     }),
   );
   const config = app.get<ConfigType<typeof paymentsConfig>>(paymentsConfig.KEY);
-  await app.listen(config.port);
+  await listenWithManagement(app, { port: config.port, managementPort: config.managementPort });
   // An embedded relay that cannot publish for good (a topic that would not keep what it
   // publishes) stops the process: accepting transfers that are never published helps nobody.
   const relay = app.get(OutboxRelay);

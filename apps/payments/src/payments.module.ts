@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
@@ -16,6 +18,8 @@ import { TransfersModule } from './transfers/transfers.module.js';
     TerminusModule,
     OutboxRelayModule.forRoot({ standalone: false }),
     TransfersModule,
+    AccountsModule,
+    AdminModule,
   ],
   controllers: [HealthHttpController, MetricsHttpController],
   providers: [SettlementConsumer],

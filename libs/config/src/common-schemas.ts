@@ -60,3 +60,11 @@ export function checkReplication(
     });
   }
 }
+
+/**
+ * The token one service presents to another's internal HTTP API (`Authorization: Bearer`).
+ * No default: a deployment generates its own (the demo writes one to a git-ignored file).
+ */
+export const serviceTokenSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{32,}$/, 'must be 32 or more printable ASCII characters, no spaces');

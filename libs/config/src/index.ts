@@ -7,4 +7,7 @@ export {
   portSchema,
   replicasSchema,
   checkReplication,
+  serviceTokenSchema,
 } from './common-schemas.js';
+export { secretMatcher, bearerCredential } from './secret-matcher.js';
+export { migrateAsOwner } from './migrate-as-owner.js';

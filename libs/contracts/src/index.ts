@@ -6,3 +6,4 @@ export * from './amount.js';
 export * from './currency-codes.js';
 export * from './uuid.js';
 export * from './fields.js';
+export * from './ledger-api.js';

@@ -1,2 +1,3 @@
 export * from './dependency-checks.js';
 export * from './readiness.js';
+export * from './management-listener.js';

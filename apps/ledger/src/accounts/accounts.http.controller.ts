@@ -3,33 +3,30 @@ import {
   Body,
   Controller,
   Get,
+  ConflictException,
   HttpCode,
   NotFoundException,
   Param,
   Post,
+  Put,
   Query,
+  UseGuards,
 } from '@nestjs/common';
 import { z } from 'zod';
-import { amountSchema, currencySchema, isUuid } from '#contracts';
+import { currencySchema, entriesQuerySchema, isUuid } from '#contracts';
+import { ServiceTokenGuard } from '../http/service-token.guard.js';
 import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
 
 // The same field schemas as the payments API and the events: an account opened here in a
 // currency can be used in any transfer the API accepts in that currency.
+// `id`: chosen by payments, so that a retried open finds the account it opened the first time.
 const openAccountBody = z
-  .object({ currency: currencySchema, allowNegative: z.boolean().default(false) })
+  .object({
+    id: z.uuid().transform((id) => id.toLowerCase()),
+    currency: currencySchema,
+    allowNegative: z.boolean().default(false),
+  })
   .strict();
-const fundBody = z.object({ amount: amountSchema }).strict();
-/** `entries.id` is a bigint: a larger `after` would fail the SQL comparison, not match nothing. */
-const MAX_ENTRY_ID = 2n ** 63n - 1n;
-const entriesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  after: z
-    .string()
-    .regex(/^\d{1,19}$/, { message: 'must be an entry id: digits, at most 19', abort: true })
-    .refine((id) => BigInt(id) <= MAX_ENTRY_ID, `must be at most ${MAX_ENTRY_ID}`)
-    .optional(),
-});
-
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -41,52 +38,53 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   });
 }
 
-/** The ledger's HTTP API: open, read and fund accounts, list their entries. */
-@Controller('accounts')
+/**
+ * The ledger's internal HTTP API (payments calls it with the service token): open an account,
+ * read it and its entries, find a currency's funding account. There is no way to move money
+ * here: every posting comes from `transfers.requested`.
+ */
+@UseGuards(ServiceTokenGuard)
+@Controller()
 export class AccountsHttpController {
   constructor(private readonly accounts: AccountsRepository) {}
 
-  @Post()
+  /** Idempotent: the same id and terms again answer the account as it is now. */
+  @Post('accounts')
   @HttpCode(201)
   async open(@Body() body: unknown): Promise<AccountView> {
-    const { currency: code, allowNegative } = parse(openAccountBody, body);
-    return this.accounts.open(code, allowNegative);
+    const { id, currency, allowNegative } = parse(openAccountBody, body);
+    const account = await this.accounts.open(id, currency, allowNegative);
+    if (account.currency !== currency || account.allowNegative !== allowNegative) {
+      throw new ConflictException({
+        statusCode: 409,
+        code: 'ACCOUNT_EXISTS',
+        message: `account ${id} exists with other terms`,
+      });
+    }
+    return account;
   }
 
-  @Get(':id')
+  @Get('accounts/:id')
   async get(@Param('id') id: string): Promise<AccountView> {
     return this.existing(id);
   }
 
-  @Get(':id/entries')
+  @Get('accounts/:id/entries')
   async entries(
     @Param('id') id: string,
     @Query() query: unknown,
   ): Promise<{ entries: EntryView[] }> {
     const account = await this.existing(id);
-    const { limit, after } = parse(entriesQuery, query);
+    const { limit, after } = parse(entriesQuerySchema, query);
     return { entries: await this.accounts.entries(account.id, limit, after) };
   }
 
-  /** Credits the account from its currency's funding account. */
-  @Post(':id/fund')
+  /** The account money enters from, in that currency; created on first use. */
+  @Put('funding-accounts/:currency')
   @HttpCode(200)
-  async fund(
-    @Param('id') id: string,
-    @Body() body: unknown,
-  ): Promise<AccountView & { transferId: string }> {
-    const account = await this.existing(id);
-    const { amount: value } = parse(fundBody, body);
-    // The stored id, not the path's spelling: posting finds accounts by their lower-case id.
-    const result = await this.accounts.fund(account.id, account.currency, value);
-    if (!result.settled) {
-      throw new BadRequestException({
-        statusCode: 400,
-        code: result.reason,
-        message: 'the funding transfer was rejected',
-      });
-    }
-    return { ...(await this.existing(account.id)), transferId: result.transferId };
+  async fundingAccount(@Param('currency') currency: string): Promise<{ id: string }> {
+    const code = parse(currencySchema, currency);
+    return { id: await this.accounts.fundingAccount(code) };
   }
 
   private async existing(id: string): Promise<AccountView> {

@@ -1,43 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CurrencyCode } from '#contracts';
-import { applyTransfer } from '../posting/apply-transfer.js';
+import type { CurrencyCode, LedgerAccount, LedgerEntry } from '#contracts';
 
-export interface AccountView {
-  id: string;
-  currency: CurrencyCode;
-  /** credits - debits, minor units. */
-  balance: string;
-  debitsPosted: string;
-  creditsPosted: string;
-  allowNegative: boolean;
-  createdAt: string;
-}
-
-export interface EntryView {
-  id: string;
-  transferId: string;
-  direction: 'debit' | 'credit';
-  amount: string;
-  createdAt: string;
-}
+export type AccountView = LedgerAccount;
+export type EntryView = LedgerEntry;
 
 const ACCOUNT_COLUMNS = `id, currency, (credits_posted - debits_posted)::text as balance,
   debits_posted::text as "debitsPosted", credits_posted::text as "creditsPosted",
   allow_negative as "allowNegative", created_at as "createdAt"`;
 
-/** Reads and writes of accounts for the HTTP API; posting itself lives in posting/. */
+/** Reads and writes of accounts for the internal HTTP API; posting lives in posting/. */
 @Injectable()
 export class AccountsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async open(currency: CurrencyCode, allowNegative: boolean): Promise<AccountView> {
-    const [row] = await this.db.query<AccountView[]>(
-      `insert into accounts (id, currency, allow_negative) values ($1, $2, $3) returning ${ACCOUNT_COLUMNS}`,
-      [randomUUID(), currency, allowNegative],
+  /** Opens the account unless it exists; either way returns it as stored. */
+  async open(id: string, currency: CurrencyCode, allowNegative: boolean): Promise<AccountView> {
+    await this.db.query(
+      `insert into accounts (id, currency, allow_negative) values ($1, $2, $3)
+       on conflict (id) do nothing`,
+      [id, currency, allowNegative],
     );
-    return normalise(row);
+    return normalise(await this.find(id));
   }
 
   async find(id: string): Promise<AccountView | undefined> {
@@ -58,33 +43,10 @@ export class AccountsRepository {
   }
 
   /**
-   * Moves `amount` from the currency's funding account (created on first use; allowed to go
-   * negative: it is where money enters the ledger) to `accountId`, as an ordinary transfer.
+   * The currency's funding account: allowed to go negative, it is where money enters the ledger
+   * (its balance is minus all the money of that currency). Created on first use.
    */
-  async fund(
-    accountId: string,
-    currency: CurrencyCode,
-    amount: string,
-  ): Promise<{ transferId: string; settled: boolean; reason?: string }> {
-    const fundingId = await this.fundingAccount(currency);
-    const transferId = randomUUID();
-    const result = await applyTransfer(this.db, {
-      type: 'TransferRequested',
-      version: 1,
-      eventId: transferId,
-      transferId,
-      debitAccountId: fundingId,
-      creditAccountId: accountId,
-      amount,
-      currency,
-      requestedAt: new Date().toISOString(),
-    });
-    return result.type === 'TransferSettled'
-      ? { transferId, settled: true }
-      : { transferId, settled: false, reason: result.reason };
-  }
-
-  private async fundingAccount(currency: string): Promise<string> {
+  async fundingAccount(currency: CurrencyCode): Promise<string> {
     await this.db.query(
       `insert into accounts (id, currency, allow_negative, is_funding) values ($1, $2, true, true)
        on conflict (currency) where is_funding do nothing`,

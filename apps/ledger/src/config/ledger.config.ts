@@ -10,13 +10,23 @@ import {
   loadConfig,
   portSchema,
   replicasSchema,
+  serviceTokenSchema,
 } from '#config';
 
 /** Every setting of the ledger service, read from the environment once at start-up. */
 export const ledgerEnvSchema = z
   .object({
     PORT: portSchema.default(3001),
+    /** Serves /metrics and /docs (and /health); never publish it. See listenWithManagement. */
+    MANAGEMENT_PORT: portSchema.default(9465),
+    /** The token payments presents to this internal HTTP API. No default. */
+    LEDGER_API_TOKEN: serviceTokenSchema,
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/ledger'),
+    /**
+     * The role that owns the schema, for migrations only; the service then runs as DATABASE_URL's
+     * user with DML rights alone. Unset: the migrations run as DATABASE_URL's user.
+     */
+    DATABASE_MIGRATION_URL: databaseUrlSchema.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
@@ -49,7 +59,10 @@ export const ledgerEnvSchema = z
   .superRefine(checkReplication)
   .transform((env) => ({
     port: env.PORT,
+    managementPort: env.MANAGEMENT_PORT,
+    apiToken: env.LEDGER_API_TOKEN,
     databaseUrl: env.DATABASE_URL,
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,

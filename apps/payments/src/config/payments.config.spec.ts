@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from '#config';
 import { paymentsEnvSchema } from './payments.config.js';
 
-const required = { API_KEYS: 'demo:0123456789abcdef' };
+const required = {
+  API_KEYS: 'demo:0123456789abcdef',
+  LEDGER_API_TOKEN: 'a-ledger-token-of-32-characters-0',
+};
 
 describe('payments config: PENDING_ALERT_AFTER_SECONDS', () => {
   it('defaults to 60 seconds', () => {
@@ -50,5 +53,21 @@ describe('payments config: relay lease', () => {
   it('refuses standby polls too slow for the lease session idle bound', () => {
     const env = { ...required, RELAY_LEASE_RETRY_MS: '6000', RELAY_LEASE_TIMEOUT_MS: '10000' };
     expect(() => loadConfig(paymentsEnvSchema, env)).toThrow(/RELAY_LEASE_RETRY_MS/);
+  });
+});
+
+describe('payments config: credentials', () => {
+  it.each(['short', 'has spaces in a token of 32 characters'])('refuses the token %j', (token) => {
+    expect(() => loadConfig(paymentsEnvSchema, { ...required, LEDGER_API_TOKEN: token })).toThrow(
+      /LEDGER_API_TOKEN/,
+    );
+  });
+
+  it('has no admin key unless ADMIN_API_KEYS names some', () => {
+    expect(loadConfig(paymentsEnvSchema, required).adminApiKeys.size).toBe(0);
+    const env = { ...required, ADMIN_API_KEYS: 'ops:0123456789abcdef-admin' };
+    expect([...loadConfig(paymentsEnvSchema, env).adminApiKeys]).toEqual([
+      ['0123456789abcdef-admin', 'ops'],
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   loadConfig,
   portSchema,
   replicasSchema,
+  serviceTokenSchema,
 } from '#config';
 
 /**
@@ -39,12 +40,33 @@ const apiKeysSchema = z
 export const paymentsEnvSchema = z
   .object({
     PORT: portSchema.default(3000),
+    /** Serves /metrics and /docs (and /health); never publish it. See listenWithManagement. */
+    MANAGEMENT_PORT: portSchema.default(9464),
     DATABASE_URL: databaseUrlSchema.default('postgres://postgres@127.0.0.1:5432/payments'),
+    /**
+     * The role that owns the schema, for migrations only; the service then runs as DATABASE_URL's
+     * user with DML rights alone. Unset: the migrations run as DATABASE_URL's user.
+     */
+    DATABASE_MIGRATION_URL: databaseUrlSchema.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     API_KEYS: apiKeysSchema,
+    /**
+     * `name:key[,...]`: keys of operators who may fund accounts and open accounts allowed to go
+     * negative (`/admin/...`). Distinct from client keys; none by default (no admin access).
+     */
+    ADMIN_API_KEYS: apiKeysSchema.optional(),
+    /** The ledger's internal HTTP API: balances and entries, opening accounts. */
+    LEDGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3001'),
+    /**
+     * The token the ledger expects (its LEDGER_API_TOKEN). No default. Required by the API
+     * (`LedgerClient` refuses to start without it); the standalone relay needs none.
+     */
+    LEDGER_API_TOKEN: serviceTokenSchema.optional(),
+    /** How long one call to the ledger may take before the API answers 503 LEDGER_UNAVAILABLE. */
+    LEDGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Requests one API client may make per RATE_LIMIT_WINDOW_MS, per instance (0: no limit). */
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(1_000),
@@ -111,12 +133,21 @@ export const paymentsEnvSchema = z
   .superRefine(checkReplication)
   .transform((env) => ({
     port: env.PORT,
+    managementPort: env.MANAGEMENT_PORT,
     databaseUrl: env.DATABASE_URL,
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
     /** API key → client id. */
     apiKeys: env.API_KEYS,
+    /** Admin key → admin name. */
+    adminApiKeys: env.ADMIN_API_KEYS ?? new Map<string, string>(),
+    ledger: {
+      url: env.LEDGER_URL.replace(/\/+$/, ''),
+      apiToken: env.LEDGER_API_TOKEN,
+      timeoutMs: env.LEDGER_TIMEOUT_MS,
+    },
     rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
     topicPartitions: env.TOPIC_PARTITIONS,
     topicReplication: {

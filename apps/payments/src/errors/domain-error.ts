@@ -11,7 +11,11 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'EVENT_TOO_LARGE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'INVALID_ACCOUNT_ID'
+  | 'FORBIDDEN'
+  | 'LEDGER_UNAVAILABLE';
 
 /** One invalid input: `field` is a body field, header or query parameter name. */
 export interface ErrorDetail {
@@ -29,7 +33,8 @@ export abstract class DomainError extends Error {
   constructor(
     message: string,
     readonly details?: ErrorDetail[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -46,3 +46,12 @@ export class RateLimitedError extends DomainError {
     super(`Too many requests for this API key; retry after ${retryAfterSeconds} s (Retry-After).`);
   }
 }
+
+/** An API key that is valid, but not for this operation (a client key on an admin route). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+
+  constructor() {
+    super('This operation needs an admin key (ADMIN_API_KEYS).');
+  }
+}

@@ -24,6 +24,10 @@ const statusOf: Record<ErrorCode, HttpStatus> = {
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   EVENT_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  ACCOUNT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INVALID_ACCOUNT_ID: HttpStatus.BAD_REQUEST,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  LEDGER_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**
@@ -92,7 +96,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const body = errorBodyFor(exception);
     if (body.statusCode === 503) {
-      this.logger.warn(`database unavailable: ${dependencyOutage(exception)}`);
+      this.logger.warn(
+        exception instanceof DomainError
+          ? `${exception.message} (${String((exception.cause as Error | undefined)?.message)})`
+          : `database unavailable: ${dependencyOutage(exception)}`,
+      );
     } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }

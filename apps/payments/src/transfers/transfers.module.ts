@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ClientRateLimiter } from '../authentication/client-rate-limit.guard.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { AuthenticationModule } from '../authentication/authentication.module.js';
 import { CreateTransferHttpController } from './create-transfer/create-transfer.http.controller.js';
 import { CreateTransferService } from './create-transfer/create-transfer.service.js';
 import { GetTransferHttpController } from './get-transfer/get-transfer.http.controller.js';
@@ -12,11 +13,13 @@ import { ListTransfersService } from './list-transfers/list-transfers.service.js
  * The last two never match the same path (`:id` is never empty: `/transfers/` is the listing).
  */
 @Module({
+  imports: [AuthenticationModule, AccountsModule],
   controllers: [
     CreateTransferHttpController,
     ListTransfersHttpController,
     GetTransferHttpController,
   ],
-  providers: [ClientRateLimiter, CreateTransferService, ListTransfersService, GetTransferService],
+  providers: [CreateTransferService, ListTransfersService, GetTransferService],
+  exports: [CreateTransferService, GetTransferService],
 })
 export class TransfersModule {}

@@ -18,6 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { AccountsService } from '../../accounts/accounts.service.js';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
 import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
@@ -39,11 +40,19 @@ import { parseIdempotencyKey } from './idempotency-key.js';
 @UseGuards(ApiKeyGuard, ClientRateLimitGuard)
 @Controller('transfers')
 export class CreateTransferHttpController {
-  constructor(private readonly createTransfer: CreateTransferService) {}
+  constructor(
+    private readonly createTransfer: CreateTransferService,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Request a transfer between two accounts' })
+  @ApiOperation({
+    summary: 'Request a transfer between two accounts',
+    description:
+      "Debits an account of yours and credits any open account (yours or another client's) " +
+      'in the same currency.',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
@@ -65,6 +74,10 @@ export class CreateTransferHttpController {
   })
   @ApiErrorResponse(400, 'MALFORMED_JSON, VALIDATION_FAILED or IDEMPOTENCY_KEY_MISSING')
   @ApiErrorResponse(401, 'UNAUTHENTICATED')
+  @ApiErrorResponse(
+    404,
+    'ACCOUNT_NOT_FOUND: the debited account is not yours, or the credited one does not exist',
+  )
   @ApiErrorResponse(413, 'PAYLOAD_TOO_LARGE or EVENT_TOO_LARGE')
   @ApiErrorResponse(415, 'UNSUPPORTED_MEDIA_TYPE')
   @ApiErrorResponse(422, 'IDEMPOTENCY_KEY_REUSED')
@@ -76,10 +89,15 @@ export class CreateTransferHttpController {
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<AcceptedTransfer> {
     requireJsonContentType(headers['content-type']);
+    const idempotencyKey = parseIdempotencyKey(headers['idempotency-key']);
+    const request = parseCreateTransferRequest(body);
+    // Before anything is written: a transfer from an account the caller does not own, or to
+    // an account nobody has opened, never gets a 202.
+    await this.accounts.checkTransfer(clientId, request);
     const result = await this.createTransfer.execute({
       clientId,
-      idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
-      request: parseCreateTransferRequest(body),
+      idempotencyKey,
+      request,
       traceparent: traceparentFor(headers.traceparent),
     });
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
