@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -12,10 +12,12 @@ export async function waitForKafkaReady(
   brokers: string[],
   expectedBrokers: number,
   timeoutMs = 90_000,
+  sasl?: SASLOptions,
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'infra-readiness',
     brokers,
+    ...(sasl && { sasl }),
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
   });

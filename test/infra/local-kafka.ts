@@ -113,6 +113,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * A cluster whose client listener is SASL_PLAINTEXT with SCRAM-SHA-512 and whose authorizer
+ * denies what no ACL allows. `users` (name → password) are created when the storage is
+ * formatted; `admin` is the brokers' own user and the one super user (besides ANONYMOUS, which
+ * is what the brokers are on the PLAINTEXT controller listener).
+ */
+export interface KafkaSaslSetup {
+  users: Record<string, string>;
+  admin: string;
+}
+
 export interface LocalKafkaNode {
   nodeId: number;
   brokerPort: number;
@@ -134,8 +145,16 @@ export class LocalKafkaCluster {
     private readonly libDir: string,
     private readonly rootDir: string,
     nodes: LocalKafkaNode[],
+    readonly sasl?: KafkaSaslSetup,
   ) {
     this.nodes = nodes;
+  }
+
+  /** kafkajs credentials of one of `sasl.users`. */
+  credentials(user: string): { mechanism: 'scram-sha-512'; username: string; password: string } {
+    const password = this.sasl?.users[user];
+    if (password === undefined) throw new Error(`no Kafka user ${user}`);
+    return { mechanism: 'scram-sha-512', username: user, password };
   }
 
   /**
@@ -146,6 +165,7 @@ export class LocalKafkaCluster {
     version: string;
     size?: number;
     log?: (line: string) => void;
+    sasl?: KafkaSaslSetup;
   }): Promise<LocalKafkaCluster> {
     try {
       return await LocalKafkaCluster.startOnce(options);
@@ -159,6 +179,7 @@ export class LocalKafkaCluster {
     version: string;
     size?: number;
     log?: (line: string) => void;
+    sasl?: KafkaSaslSetup;
   }): Promise<LocalKafkaCluster> {
     const log = options.log ?? (() => undefined);
     const size = options.size ?? 1;
@@ -177,11 +198,12 @@ export class LocalKafkaCluster {
         logFile: join(rootDir, `node-${nodeId}.log`),
       });
     }
-    const cluster = new LocalKafkaCluster(libDir, rootDir, nodes);
+    const cluster = new LocalKafkaCluster(libDir, rootDir, nodes, options.sasl);
     try {
       await cluster.format();
       for (const node of nodes) cluster.startNode(node.nodeId);
-      await waitForKafkaReady(cluster.brokers, size);
+      const admin = options.sasl && cluster.credentials(options.sasl.admin);
+      await waitForKafkaReady(cluster.brokers, size, undefined, admin);
     } catch (error) {
       // The logs go with the data folder: keep their last lines in the error.
       const tails = nodes.map((n) => `node ${n.nodeId}: ${lastLines(n.logFile, 3)}`).join('\n');
@@ -213,17 +235,19 @@ export class LocalKafkaCluster {
     const replication = Math.min(size, 3);
     const voters = this.nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
     const file = join(this.rootDir, `node-${node.nodeId}.properties`);
+    const listener = this.sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
     writeFileSync(
       file,
       [
         'process.roles=broker,controller',
         `node.id=${node.nodeId}`,
         `controller.quorum.voters=${voters}`,
-        `listeners=PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+        `listeners=${listener}://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+        `advertised.listeners=${listener}://127.0.0.1:${node.brokerPort}`,
         'controller.listener.names=CONTROLLER',
-        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-        'inter.broker.listener.name=PLAINTEXT',
+        `listener.security.protocol.map=${listener}:${listener},CONTROLLER:PLAINTEXT`,
+        `inter.broker.listener.name=${listener}`,
+        ...this.saslProperties(),
         `log.dirs=${node.dataDir}`,
         `offsets.topic.replication.factor=${replication}`,
         `transaction.state.log.replication.factor=${replication}`,
@@ -241,13 +265,35 @@ export class LocalKafkaCluster {
     return file;
   }
 
+  /** SCRAM on the client and inter-broker listener, and an authorizer that denies by default. */
+  private saslProperties(): string[] {
+    if (!this.sasl) return [];
+    const admin = this.credentials(this.sasl.admin);
+    return [
+      'sasl.enabled.mechanisms=SCRAM-SHA-512',
+      'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+      `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`,
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      `super.users=User:${admin.username};User:ANONYMOUS`,
+      'allow.everyone.if.no.acl.found=false',
+    ];
+  }
+
   private async format(): Promise<void> {
     // A KRaft cluster id is 16 random bytes in URL-safe base64 (22 characters).
     const clusterId = randomBytes(16).toString('base64url');
     for (const node of this.nodes) {
       await run(
         'java',
-        ['-cp', `${this.libDir}/*`, ...storageFormatArgs(clusterId, this.propertiesFile(node))],
+        [
+          '-cp',
+          `${this.libDir}/*`,
+          ...storageFormatArgs(clusterId, this.propertiesFile(node)),
+          ...Object.entries(this.sasl?.users ?? {}).flatMap(([name, password]) => [
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${name},password=${password}]`,
+          ]),
+        ],
         { maxBuffer: 16 * 1024 * 1024 },
       );
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import pg from 'pg';
 import { EventHeaders, type TransferResultV1 } from '#contracts';
 import { ensureTopics } from '#kafka-eos';
@@ -32,6 +32,14 @@ const API_CLIENT = 'pipeline-test';
 export const PIPELINE_API_KEY = 'pipeline-test-key-0123456789';
 const PARTITIONS = 3;
 
+/** An authenticating Kafka for a fixture: its brokers and the SASL principals to use. */
+export interface SecureKafka {
+  brokers: string[];
+  admin: SASLOptions;
+  payments: { username: string; password: string };
+  ledger: { username: string; password: string };
+}
+
 export interface ServiceInstance {
   process: ChildService;
   url: string;
@@ -47,11 +55,7 @@ export interface ServiceInstance {
  * instance and the first ledger still running, so a chaos test need not track URLs.
  */
 export class PipelineFixture {
-  readonly kafka = new Kafka({
-    clientId: 'pipeline-test',
-    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-    logLevel: logLevel.NOTHING,
-  });
+  readonly kafka: Kafka;
   readonly topics = {
     requested: uniqueName('requested'),
     results: uniqueName('results'),
@@ -76,7 +80,32 @@ export class PipelineFixture {
     private readonly primaryLedgerPort: number,
     /** With `leastPrivilege`: each service's migration and runtime roles. */
     readonly roles?: { payments: ServiceRoles; ledger: ServiceRoles },
-  ) {}
+    /** With `kafka`: an authenticating cluster, and the principal of the test and of each service. */
+    private readonly secureKafka?: SecureKafka,
+  ) {
+    this.kafka = new Kafka({
+      clientId: 'pipeline-test',
+      brokers: this.brokers,
+      ...(secureKafka && { sasl: secureKafka.admin }),
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  private get brokers(): string[] {
+    return this.secureKafka?.brokers ?? (process.env.KAFKA_BROKERS ?? '').split(',');
+  }
+
+  /** How a service of `kind` reaches Kafka: the run's broker, or its own principal on `kafka`. */
+  private kafkaEnv(kind: 'payments' | 'ledger'): Record<string, string> {
+    const principal = this.secureKafka?.[kind];
+    return {
+      KAFKA_BROKERS: this.brokers.join(','),
+      ...(principal && {
+        KAFKA_SASL_USERNAME: principal.username,
+        KAFKA_SASL_PASSWORD: principal.password,
+      }),
+    };
+  }
 
   /** How a service of `kind` connects: as the database's superuser, or its two roles. */
   private databaseEnv(kind: 'payments' | 'ledger'): Record<string, string> {
@@ -89,11 +118,16 @@ export class PipelineFixture {
   /**
    * `ledgerServer`: a PostgreSQL server for the ledger's database other than the run's.
    * `leastPrivilege`: each service migrates as its database's owner and runs as a role with
-   * DML rights alone, as deployed (see `createServiceRoles`).
+   * DML rights alone, as deployed (see `createServiceRoles`). `kafka`: a cluster of the test's
+   * own that authenticates, with the test's (admin) principal and one per service.
    */
   static async create(
     label: string,
-    { ledgerServer, leastPrivilege }: { ledgerServer?: string; leastPrivilege?: boolean } = {},
+    {
+      ledgerServer,
+      leastPrivilege,
+      kafka,
+    }: { ledgerServer?: string; leastPrivilege?: boolean; kafka?: SecureKafka } = {},
   ): Promise<PipelineFixture> {
     const [paymentsDb, ledgerDb] = await Promise.all([
       createTestDatabase(`${label}-payments`),
@@ -105,7 +139,7 @@ export class PipelineFixture {
           ledger: await createServiceRoles(ledgerDb, ledgerServer),
         }
       : undefined;
-    const fx = new PipelineFixture(paymentsDb, ledgerDb, await freePort(), roles);
+    const fx = new PipelineFixture(paymentsDb, ledgerDb, await freePort(), roles, kafka);
     // Created here rather than by whichever service starts first, so the partition count is
     // the test's choice and no consumer subscribes to a topic that does not exist yet.
     await ensureTopics(fx.kafka, [
@@ -144,7 +178,7 @@ export class PipelineFixture {
       PORT: String(port),
       MANAGEMENT_PORT: String(managementPort),
       ...this.databaseEnv('payments'),
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      ...this.kafkaEnv('payments'),
       API_KEYS: `${API_CLIENT}:${PIPELINE_API_KEY}`,
       ADMIN_API_KEYS: `${TEST_ADMIN}:${TEST_ADMIN_KEY}`,
       LEDGER_URL: `http://127.0.0.1:${this.primaryLedgerPort}`,
@@ -184,7 +218,7 @@ export class PipelineFixture {
       MANAGEMENT_PORT: String(managementPort),
       ...this.databaseEnv('ledger'),
       LEDGER_API_TOKEN: LEDGER_TEST_TOKEN,
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      ...this.kafkaEnv('ledger'),
       TOPIC_TRANSFER_REQUESTED: this.topics.requested,
       TOPIC_TRANSFER_RESULTS: this.topics.results,
       TOPIC_DEAD_LETTER: this.topics.deadLetter,
@@ -222,16 +256,10 @@ export class PipelineFixture {
         { accountId: id, amount: `${fund}`, currency },
       );
       this.fundings.push(funding.id);
-      const settled = await waitFor(
-        async () => {
-          const { status } = await this.paymentsCall<{ status: string }>(
-            'GET',
-            `/admin/fundings/${funding.id}`,
-            TEST_ADMIN_KEY,
-          );
-          return status !== 'pending' && status;
-        },
-        { description: `the funding of ${id}`, timeoutMs: 60_000, intervalMs: 100 },
+      const [{ status: settled } = { status: 'missing' }] = await this.waitForFinalAs(
+        TEST_ADMIN_KEY,
+        '/admin/fundings/',
+        [funding.id],
       );
       if (settled !== 'completed') throw new Error(`the funding of ${id} was ${settled}`);
     }

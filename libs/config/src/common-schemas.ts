@@ -68,3 +68,37 @@ export function checkReplication(
 export const serviceTokenSchema = z
   .string()
   .regex(/^[\x21-\x7e]{32,}$/, 'must be 32 or more printable ASCII characters, no spaces');
+
+/**
+ * SASL/SCRAM-SHA-512 credentials of this service's own Kafka principal (both, or neither for a
+ * PLAINTEXT broker). One principal per service, so the broker's ACLs say what each may do.
+ */
+export const kafkaSaslEnv = {
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+};
+
+export interface KafkaSasl {
+  mechanism: 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+/** The credentials, when both are set; an issue when only one is. */
+export function kafkaSaslOf(
+  env: { KAFKA_SASL_USERNAME?: string; KAFKA_SASL_PASSWORD?: string },
+  ctx?: z.RefinementCtx,
+): KafkaSasl | undefined {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = env;
+  if (username !== undefined && password !== undefined) {
+    return { mechanism: 'scram-sha-512', username, password };
+  }
+  if ((username === undefined) !== (password === undefined)) {
+    ctx?.addIssue({
+      code: 'custom',
+      path: [username === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'],
+      message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together',
+    });
+  }
+  return undefined;
+}

@@ -8,6 +8,9 @@ export {
   replicasSchema,
   checkReplication,
   serviceTokenSchema,
+  kafkaSaslEnv,
+  kafkaSaslOf,
+  type KafkaSasl,
 } from './common-schemas.js';
 export { secretMatcher, bearerCredential } from './secret-matcher.js';
 export { migrateAsOwner } from './migrate-as-owner.js';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import { assertKafkajsPatched } from './kafkajs-patches.js';
 
 export interface EosLogger {
@@ -16,12 +16,15 @@ export function createKafka(options: {
   clientId: string;
   brokers: string[];
   logger: EosLogger;
+  /** This service's principal on a SASL listener (KAFKA_SASL_USERNAME / _PASSWORD). */
+  sasl?: SASLOptions;
 }): Kafka {
   assertKafkajsPatched();
   const { logger } = options;
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.sasl && { sasl: options.sasl }),
     logLevel: logLevel.WARN,
     logCreator:
       () =>

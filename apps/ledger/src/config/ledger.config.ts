@@ -11,6 +11,8 @@ import {
   portSchema,
   replicasSchema,
   serviceTokenSchema,
+  kafkaSaslEnv,
+  kafkaSaslOf,
 } from '#config';
 
 /** Every setting of the ledger service, read from the environment once at start-up. */
@@ -31,6 +33,7 @@ export const ledgerEnvSchema = z
     /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
+    ...kafkaSaslEnv,
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
     /** Where records that cannot be applied go (undecodable, or failing POSTING_MAX_ATTEMPTS times). */
@@ -57,6 +60,7 @@ export const ledgerEnvSchema = z
     POSTING_ENABLED: z.stringbool().default(true),
   })
   .superRefine(checkReplication)
+  .superRefine((env, ctx) => void kafkaSaslOf(env, ctx))
   .transform((env) => ({
     port: env.PORT,
     managementPort: env.MANAGEMENT_PORT,
@@ -66,6 +70,7 @@ export const ledgerEnvSchema = z
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
+    kafkaSasl: kafkaSaslOf(env),
     topicPartitions: env.TOPIC_PARTITIONS,
     topicReplication: {
       replicationFactor: env.TOPIC_REPLICATION_FACTOR,

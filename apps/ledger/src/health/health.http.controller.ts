@@ -25,6 +25,7 @@ export class HealthHttpController {
     this.kafka = createKafka({
       clientId: 'ledger-health',
       brokers: config.kafkaBrokers,
+      sasl: config.kafkaSasl,
       logger: new Logger('Health'),
     });
   }

@@ -45,6 +45,7 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
     const kafka = createKafka({
       clientId: 'ledger',
       brokers: this.config.kafkaBrokers,
+      sasl: this.config.kafkaSasl,
       logger: this.logger,
     });
     this.processor = new ExactlyOnceProcessor({

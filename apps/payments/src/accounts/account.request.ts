@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { currencySchema, entriesQuerySchema, type EntriesQuery } from '#contracts';
 import { ValidationFailedError } from '../errors/request-errors.js';
-import { decodeCursor, type TransferCursor } from '../transfers/list-transfers/transfer-cursor.js';
+import type { PageCursor } from '../http/page-cursor.js';
+import { cursorParam, wholeNumber } from '../http/query-params.js';
 
 /** `POST /accounts`: a client opens an account of its own, which may never go negative. */
 export const openAccountRequestSchema = z.strictObject(
@@ -29,34 +30,15 @@ const MAX_PAGE_SIZE = 500;
 
 /** `GET /accounts`: the client's accounts, oldest first, a page at a time. */
 export const listAccountsQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, {
-      message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
-      abort: true,
-    })
-    .transform(Number)
-    .refine(
-      (n) => n >= 1 && n <= MAX_PAGE_SIZE,
-      `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
-    )
+  limit: wholeNumber(1, MAX_PAGE_SIZE)
     .optional()
     .meta({ description: `Accounts per page, 1 to ${MAX_PAGE_SIZE}; 100 when left out` }),
-  cursor: z
-    .string()
-    .transform((value, context) => {
-      const cursor = decodeCursor(value);
-      if (cursor) return cursor;
-      context.addIssue({ code: 'custom', message: 'must be a nextCursor from an earlier page' });
-      return z.NEVER;
-    })
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page; the first page without it' }),
+  cursor: cursorParam(),
 });
 
 export interface ListAccountsQuery {
   limit: number;
-  after?: TransferCursor;
+  after?: PageCursor;
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, whole: string): z.output<S> {

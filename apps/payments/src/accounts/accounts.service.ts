@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUuid, type CurrencyCode, type EntriesQuery } from '#contracts';
-import { encodeCursor } from '../transfers/list-transfers/transfer-cursor.js';
+import { encodeCursor } from '../http/page-cursor.js';
 import { AccountNotFoundError, InvalidAccountIdError } from './account.errors.js';
 import type { ListAccountsQuery } from './account.request.js';
 import type { Account, AccountPage, EntryPage } from './account.response.js';

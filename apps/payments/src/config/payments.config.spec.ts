@@ -71,3 +71,21 @@ describe('payments config: credentials', () => {
     ]);
   });
 });
+
+describe('payments config: Kafka SASL', () => {
+  it('connects without SASL unless both credentials are set', () => {
+    expect(loadConfig(paymentsEnvSchema, required).kafkaSasl).toBeUndefined();
+    const env = { ...required, KAFKA_SASL_USERNAME: 'payments', KAFKA_SASL_PASSWORD: 'secret' };
+    expect(loadConfig(paymentsEnvSchema, env).kafkaSasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'payments',
+      password: 'secret',
+    });
+  });
+
+  it.each(['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'])('refuses %s alone', (name) => {
+    expect(() => loadConfig(paymentsEnvSchema, { ...required, [name]: 'x' })).toThrow(
+      /KAFKA_SASL_(USERNAME|PASSWORD)/,
+    );
+  });
+});

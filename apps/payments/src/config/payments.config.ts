@@ -11,6 +11,8 @@ import {
   portSchema,
   replicasSchema,
   serviceTokenSchema,
+  kafkaSaslEnv,
+  kafkaSaslOf,
 } from '#config';
 
 /**
@@ -52,6 +54,7 @@ export const paymentsEnvSchema = z
     /** Sessions idle inside a transaction longer than this are ended by the server (0: never). */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
+    ...kafkaSaslEnv,
     API_KEYS: apiKeysSchema,
     /**
      * `name:key[,...]`: keys of operators who may fund accounts and open accounts allowed to go
@@ -131,6 +134,7 @@ export const paymentsEnvSchema = z
     message: 'must be at most half of RELAY_LEASE_TIMEOUT_MS',
   })
   .superRefine(checkReplication)
+  .superRefine((env, ctx) => void kafkaSaslOf(env, ctx))
   .transform((env) => ({
     port: env.PORT,
     managementPort: env.MANAGEMENT_PORT,
@@ -139,6 +143,7 @@ export const paymentsEnvSchema = z
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
+    kafkaSasl: kafkaSaslOf(env),
     /** API key → client id. */
     apiKeys: env.API_KEYS,
     /** Admin key → admin name. */

@@ -35,6 +35,7 @@ export class HealthHttpController {
     this.kafka = createKafka({
       clientId: 'payments-health',
       brokers: config.kafkaBrokers,
+      sasl: config.kafkaSasl,
       logger: new Logger('Health'),
     });
   }

@@ -72,6 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.kafka = createKafka({
       clientId: 'payments-relay',
       brokers: config.kafkaBrokers,
+      sasl: config.kafkaSasl,
       logger: this.logger,
     });
     this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>

@@ -39,6 +39,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
     const kafka = createKafka({
       clientId: 'payments-settlement',
       brokers: this.config.kafkaBrokers,
+      sasl: this.config.kafkaSasl,
       logger: this.logger,
     });
     const { transferResults } = this.config.topics;

@@ -1,6 +1,6 @@
 import { ValidationFailedError } from '../../errors/request-errors.js';
 import { parseListTransfersQuery } from './list-transfers.request.js';
-import { encodeCursor } from './transfer-cursor.js';
+import { encodeCursor } from '../../http/page-cursor.js';
 
 const position = {
   createdAtMicros: '1764600000123456',

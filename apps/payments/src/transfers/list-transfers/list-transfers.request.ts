@@ -1,26 +1,12 @@
 import { z } from 'zod';
 import { ValidationFailedError } from '../../errors/request-errors.js';
-import { decodeCursor, type TransferCursor } from './transfer-cursor.js';
+import type { PageCursor } from '../../http/page-cursor.js';
+import { cursorParam, wholeNumber } from '../../http/query-params.js';
 
 export const TRANSFER_STATUSES = ['pending', 'completed', 'rejected'] as const;
 export const MAX_PAGE_SIZE = 500;
 /** Ten years: older than any transfer this service can hold, small enough for any arithmetic. */
 export const MAX_OLDER_THAN_SECONDS = 315_360_000;
-
-/** A query parameter given once (`?a=1&a=2` and `?a[]=1` make arrays, or other names). */
-const once = (otherwise: string) =>
-  z.string({
-    error: (issue) => (Array.isArray(issue.input) ? 'must be given once' : otherwise),
-  });
-
-/** Digits only, compared as text first: "1e3", " 5", "0x10" and 20-digit numbers are refused. */
-const wholeNumber = (min: number, max: number) => {
-  const message = `must be a whole number from ${min} to ${max}`;
-  return once(message)
-    .regex(/^[0-9]{1,10}$/, { message, abort: true })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, message);
-};
 
 /**
  * The query of `GET /transfers`. Unknown parameters are refused: a misspelt filter must not
@@ -45,22 +31,14 @@ export const listTransfersQuerySchema = z.strictObject({
   limit: wholeNumber(1, MAX_PAGE_SIZE)
     .optional()
     .meta({ description: `Transfers per page, 1 to ${MAX_PAGE_SIZE}; 100 when left out` }),
-  cursor: once('must be a nextCursor from an earlier page')
-    .transform((value, context) => {
-      const cursor = decodeCursor(value);
-      if (cursor) return cursor;
-      context.addIssue({ code: 'custom', message: 'must be a nextCursor from an earlier page' });
-      return z.NEVER;
-    })
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page; the first page without it' }),
+  cursor: cursorParam(),
 });
 
 export interface ListTransfersQuery {
   statuses: ReadonlyArray<(typeof TRANSFER_STATUSES)[number]>;
   olderThanSeconds?: number;
   limit: number;
-  after?: TransferCursor;
+  after?: PageCursor;
 }
 
 /** The validated query, or a `ValidationFailedError` naming each invalid parameter. */

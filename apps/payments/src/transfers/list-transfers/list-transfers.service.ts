@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { TransferPage } from '../transfer.response.js';
 import { TRANSFER_COLUMNS, toTransfer, type TransferRow } from '../transfer-row.js';
 import type { ListTransfersQuery } from './list-transfers.request.js';
-import { encodeCursor } from './transfer-cursor.js';
+import { encodeCursor } from '../../http/page-cursor.js';
 
 type ListedRow = TransferRow & { created_at_us: string };
 

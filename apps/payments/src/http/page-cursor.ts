@@ -1,10 +1,10 @@
 /**
- * Where a page of `GET /transfers` ends: the last transfer's `created_at` (in microseconds since
+ * Where a page of a listing (`GET /transfers`, `GET /accounts`) ends: its last row's `created_at` (in microseconds since
  * the epoch, PostgreSQL's precision, as digits) and id, in the listing's order. Opaque to clients:
  * base64url of `<micros>:<id>`. It holds no secret and grants nothing: a made-up cursor that
  * decodes to a position only moves where the caller's own listing starts.
  */
-export interface TransferCursor {
+export interface PageCursor {
   createdAtMicros: string;
   id: string;
 }
@@ -14,7 +14,7 @@ const CURSOR_TEXT =
   /^(0|[1-9][0-9]{0,15}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const BASE64URL = /^[A-Za-z0-9_-]{1,100}$/;
 
-export function encodeCursor(cursor: TransferCursor): string {
+export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(`${cursor.createdAtMicros}:${cursor.id}`).toString('base64url');
 }
 
@@ -22,7 +22,7 @@ export function encodeCursor(cursor: TransferCursor): string {
  * The position a cursor names, or undefined for anything `encodeCursor` does not write: Node's
  * base64 decoder skips characters it does not know, so the text is checked before and after.
  */
-export function decodeCursor(value: string): TransferCursor | undefined {
+export function decodeCursor(value: string): PageCursor | undefined {
   if (!BASE64URL.test(value)) return undefined;
   const match = CURSOR_TEXT.exec(Buffer.from(value, 'base64url').toString('latin1'));
   if (!match) return undefined;

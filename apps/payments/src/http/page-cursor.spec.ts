@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from './transfer-cursor.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 const position = {
   createdAtMicros: '1764600000123456',
