@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { freePort, waitFor } from '#test-infra';
+import { recordAccountOwners } from '../../test/support/account-owners.js';
 import { ChildService } from '../../test/support/child-process.js';
 import type { BenchOptions } from './bench-options.js';
 import { runConcurrently } from './run-concurrently.js';
@@ -43,7 +43,13 @@ export async function measureApiAccept(
       description: 'the payments API',
       timeoutMs: 60_000,
     });
-    await registerSampleAccounts(databaseUrl, 'bench');
+    // No ledger runs: the accounts' owners are recorded as POST /accounts would.
+    await recordAccountOwners(
+      databaseUrl,
+      [...SAMPLE_DEBIT_ACCOUNTS, ...SAMPLE_CREDIT_ACCOUNTS],
+      'bench',
+      'EUR',
+    );
     const post = async (index: number): Promise<void> => {
       const t = sampleTransfer(index);
       const response = await fetch(`${base}/transfers`, {
@@ -69,20 +75,5 @@ export async function measureApiAccept(
     return writes / seconds;
   } finally {
     await api.stop();
-  }
-}
-
-/** The sample transfers' accounts, owned by `clientId`, as `POST /accounts` would record them. */
-async function registerSampleAccounts(databaseUrl: string, clientId: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `insert into accounts (id, client_id, currency) select unnest($1::uuid[]), $2, 'EUR'
-       on conflict (id) do nothing`,
-      [[...SAMPLE_DEBIT_ACCOUNTS, ...SAMPLE_CREDIT_ACCOUNTS], clientId],
-    );
-  } finally {
-    await client.end();
   }
 }

@@ -31,10 +31,7 @@ export async function measureLedgerScaling(
     await groupStable(fx, instances);
     // Accounts are opened and funded through a full payments (relay, settlement), which then
     // makes way for the bench's: transfers pile up in its outbox until the relay starts.
-    const opener = await fx.startPayments();
-    const accounts: string[] = [];
-    for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(10n ** 15n));
-    await opener.process.stop();
+    const accounts = await fx.openAccountsAside(Array(ACCOUNTS).fill(10n ** 15n));
     await fx.startPayments({
       RELAY_MODE: 'off',
       SETTLEMENT_ENABLED: 'false',

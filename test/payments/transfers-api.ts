@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { recordAccountOwners } from '../support/account-owners.js';
 import { databaseOf, TEST_API_KEY, TEST_CLIENT } from './payments-app.js';
 
 /** A second client, for tests of what one client can see of another's. */
@@ -59,7 +60,8 @@ const pools = new Map<string, pg.Pool>();
 /**
  * Writes the ownership rows `POST /accounts` would write for the body's accounts (the debited
  * one owned by `clientId`, the credited one by the test client), unless they exist. The payments
- * tests run without a ledger; opening through the API is tested with one (accounts.e2e-spec).
+ * tests run without a ledger; opening through the API is tested with one
+ * (security/authorization-matrix, pipeline/funding).
  */
 export async function registerAccounts(
   baseUrl: string,
@@ -77,16 +79,13 @@ export async function registerAccounts(
     pools.set(databaseUrl, pool);
   }
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  // Any currency column value will do for the ownership check: fit the body's into char(3).
+  const code = currency.toUpperCase().padEnd(3, 'X').slice(0, 3);
   for (const [id, owner] of [
     [debitAccountId, clientId],
     [creditAccountId, TEST_CLIENT],
   ] as const) {
-    if (typeof id !== 'string' || !uuid.test(id)) continue;
-    await pool.query(
-      `insert into accounts (id, client_id, currency) values ($1, $2, upper(left($3, 3)))
-       on conflict (id) do nothing`,
-      [id.toLowerCase(), owner, currency.padEnd(3, 'X')],
-    );
+    if (typeof id === 'string' && uuid.test(id)) await recordAccountOwners(pool, [id], owner, code);
   }
 }
 

@@ -26,11 +26,7 @@ describe('forged results', () => {
 
   it('applies none that disagree with the stored transfer, dead-letters them, and moves on', async () => {
     await fx.startLedger();
-    // Accounts are opened and funded through payments and its relay, which then makes way.
-    const opener = await fx.startPayments();
-    const payer = await fx.openAccount(1_000n);
-    const payee = await fx.openAccount();
-    await opener.process.stop();
+    const [payer = '', payee = ''] = await fx.openAccountsAside([1_000n, undefined]);
     // Accepted, never published (the relay is off): only the forged results reach settlement.
     await fx.startPayments({ RELAY_MODE: 'off' });
     const [wrongAmount, wrongCurrency, swapped, good] = [

@@ -30,11 +30,7 @@ describe('payments while Kafka is away', () => {
 
   it('starts, accepts and stays ready without Kafka; publishes and settles once Kafka is back', async () => {
     await fx.startLedger(); // the ledger reaches Kafka directly
-    // Accounts are opened and funded through a payments that reaches Kafka, which then stops.
-    const opener = await fx.startPayments();
-    const payer = await fx.openAccount(1_000n);
-    const payee = await fx.openAccount();
-    await opener.process.stop();
+    const [payer = '', payee = ''] = await fx.openAccountsAside([1_000n, undefined]);
     const payments = await fx.startPayments({ KAFKA_BROKERS: proxy.address });
 
     const accepted = [

@@ -18,6 +18,7 @@ import type {
   AcceptedTransfer,
   Transfer,
 } from '../../apps/payments/src/transfers/transfer.response.js';
+import { recordAccountOwners } from '../support/account-owners.js';
 import { ChildService } from '../support/child-process.js';
 import {
   LEDGER_TEST_TOKEN,
@@ -267,21 +268,25 @@ export class PipelineFixture {
   }
 
   /**
+   * Opens an account per entry of `funds` (funded with it, unless undefined) through a payments
+   * started for that alone (relay, settlement) and stopped after: for tests and benchmarks whose
+   * own payments runs without its relay, or away from Kafka.
+   */
+  async openAccountsAside(funds: ReadonlyArray<bigint | undefined>): Promise<string[]> {
+    const opener = await this.startPayments();
+    const ids: string[] = [];
+    for (const fund of funds) ids.push(await this.openAccount(fund));
+    await opener.process.stop();
+    return ids;
+  }
+
+  /**
    * Records `count` accounts of the test's client in payments' database only, for tests that
    * run no ledger (what payments accepts and publishes): the ledger never hears of them.
    */
   async registerAccounts(count: number, currency = 'EUR'): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
-    const client = new pg.Client({ connectionString: this.paymentsDb.url });
-    await client.connect();
-    try {
-      await client.query(
-        `insert into accounts (id, client_id, currency) select unnest($1::uuid[]), $2, $3`,
-        [ids, API_CLIENT, currency],
-      );
-    } finally {
-      await client.end();
-    }
+    await recordAccountOwners(this.paymentsDb.url, ids, API_CLIENT, currency);
     return ids;
   }
 

@@ -36,11 +36,7 @@ describe('poison records in the request topic', () => {
 
   it('rejects the ones that name a transfer, dead-letters all, and keeps the partition moving', async () => {
     await fx.startLedger();
-    // Accounts are opened and funded through payments and its relay, which then makes way.
-    const opener = await fx.startPayments();
-    const payer = await fx.openAccount(1_000n);
-    const payee = await fx.openAccount();
-    await opener.process.stop();
+    const [payer = '', payee = ''] = await fx.openAccountsAside([1_000n, undefined]);
     // Accepted, but never published by the relay (it is off): the test writes what the topic
     // carries for them.
     await fx.startPayments({ RELAY_MODE: 'off' });
