@@ -4,6 +4,9 @@
  * Kafka and PostgreSQL come from the same place as in the tests (testcontainers where a Docker
  * engine runs, else local mode: Kafka from Maven Central and the machine's PostgreSQL); payments
  * and ledger run as child processes, with keys and the ledger's token generated for this run.
+ * Kafka authenticates each service as its own SCRAM user and allows it only what the set-up job
+ * grants (apps/kafka-setup), as in docker-compose.yml; the relay runs inside payments here, so
+ * the relay and settlement share the `payments` user.
  * Two clients open accounts, an operator funds one, transfers go out (one retried with the same
  * idempotency key, one rejected for insufficient funds, one refused because its account is
  * another client's) and it prints the outcomes and balances. It keeps the stack up until Ctrl-C; `--once` stops it after the story (CI uses that).
@@ -12,6 +15,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { KafkaNames, Topics } from '#contracts';
+import { createKafka } from '#kafka-eos';
+import { setUpPipelineKafka } from '../apps/kafka-setup/src/service-access.js';
 import { freePort } from '../test/infra/free-port.js';
 import { repoRoot } from '../test/infra/repo-root.js';
 import { startInfra, type RunningInfra } from '../test/infra/start-infra.js';
@@ -19,9 +25,16 @@ import { waitFor } from '../test/infra/wait-for.js';
 
 const say = (line: string): void => console.log(`[demo] ${line}`);
 const once = process.argv.includes('--once');
+const secret = () => randomBytes(24).toString('base64url');
 
 async function main(): Promise<void> {
-  const infra = await startInfra({ log: say, env: {} });
+  // docker/kafka/start-broker.sh's users, with passwords made for this run.
+  const kafkaUsers = { admin: secret(), relay: secret(), payments: secret(), ledger: secret() };
+  const infra = await startInfra({
+    log: say,
+    env: {},
+    kafkaSasl: { admin: 'admin', users: kafkaUsers },
+  });
   for (const line of infra.summary) say(line);
   const children: ChildProcess[] = [];
   const stop = async (code: number): Promise<never> => {
@@ -57,8 +70,41 @@ interface Stack {
   keys: { alice: string; bob: string; admin: string };
 }
 
+/** Topics and ACLs, as the admin; the services' users get what they need and no more. */
+async function setUpKafka(infra: RunningInfra, partitions: number): Promise<void> {
+  const users = infra.kafkaSasl?.users;
+  if (!users) throw new Error('the demo runs its own Kafka, with SASL');
+  const kafka = createKafka({
+    clientId: 'demo-kafka-setup',
+    brokers: infra.kafkaBrokers.split(','),
+    logger: { log: () => undefined, warn: say, error: say },
+    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: users.admin ?? '' },
+  });
+  const done = await setUpPipelineKafka(kafka, {
+    names: {
+      requested: Topics.transferRequested,
+      results: Topics.transferResults,
+      requestedDeadLetter: `${Topics.transferRequested}.dlq`,
+      resultsDeadLetter: `${Topics.transferResults}.dlq`,
+      ...KafkaNames,
+    },
+    principals: { relay: 'payments', settlement: 'payments', ledger: 'ledger' },
+    partitions,
+  });
+  say(`Kafka: ${done.topics} topics; ${done.acls} ACLs for the users payments and ledger`);
+}
+
+/** A service's Kafka credentials, as its KAFKA_SASL_* settings. */
+function kafkaLogin(infra: RunningInfra, user: string): Record<string, string> {
+  return {
+    KAFKA_SASL_USERNAME: user,
+    KAFKA_SASL_PASSWORD: infra.kafkaSasl?.users[user] ?? '',
+  };
+}
+
 async function startServices(infra: RunningInfra, children: ChildProcess[]): Promise<Stack> {
-  const secret = () => randomBytes(24).toString('base64url');
+  const partitions = 3;
+  await setUpKafka(infra, partitions);
   const keys = { alice: secret(), bob: secret(), admin: secret() };
   const ledgerToken = secret();
   const [paymentsDb, ledgerDb] = await Promise.all([
@@ -69,7 +115,7 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
   const [paymentsManagement, ledgerManagement] = [await freePort(), await freePort()];
   const common = {
     KAFKA_BROKERS: infra.kafkaBrokers,
-    TOPIC_PARTITIONS: '3',
+    TOPIC_PARTITIONS: String(partitions),
     PATH: process.env.PATH ?? '',
   };
   children.push(
@@ -79,6 +125,7 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
       MANAGEMENT_PORT: String(ledgerManagement),
       DATABASE_URL: ledgerDb,
       LEDGER_API_TOKEN: ledgerToken,
+      ...kafkaLogin(infra, 'ledger'),
     }),
     service('payments', 'apps/payments/src/main.js', {
       ...common,
@@ -89,6 +136,7 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
       ADMIN_API_KEYS: `operator:${keys.admin}`,
       LEDGER_URL: `http://127.0.0.1:${ledgerPort}`,
       LEDGER_API_TOKEN: ledgerToken,
+      ...kafkaLogin(infra, 'payments'),
     }),
   );
   const stack = {

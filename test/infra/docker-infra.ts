@@ -4,8 +4,12 @@ import {
   getContainerRuntimeClient,
   type StartedTestContainer,
 } from 'testcontainers';
+import { join } from 'node:path';
+import type { SASLOptions } from 'kafkajs';
 import { freePort } from './free-port.js';
 import { waitForKafkaReady } from './kafka-readiness.js';
+import type { KafkaSaslSetup } from './local-kafka.js';
+import { repoRoot } from './repo-root.js';
 import { waitFor } from './wait-for.js';
 
 /** True when testcontainers finds a Docker (or compatible) engine that answers. */
@@ -30,7 +34,11 @@ export interface StartedService {
  * one-broker cluster needs for transactions. The host port is fixed before start because the
  * broker must advertise the address clients connect to.
  */
-export async function startKafkaContainer(version: string): Promise<StartedService> {
+export async function startKafkaContainer(
+  version: string,
+  sasl?: KafkaSaslSetup,
+): Promise<StartedService> {
+  if (sasl) return startSecureKafkaContainer(version, sasl);
   const hostPort = await freePort();
   const container: StartedTestContainer = await new GenericContainer(`apache/kafka:${version}`)
     .withExposedPorts({ container: 9092, host: hostPort })
@@ -53,8 +61,17 @@ export async function startKafkaContainer(version: string): Promise<StartedServi
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(120_000)
     .start();
+  return readyKafka(container, hostPort);
+}
+
+/** The started broker once it answers (as `sasl` when given), with the version it logged. */
+async function readyKafka(
+  container: StartedTestContainer,
+  hostPort: number,
+  sasl?: SASLOptions,
+): Promise<StartedService> {
   const address = `127.0.0.1:${hostPort}`;
-  await waitForKafkaReady([address], 1);
+  await waitForKafkaReady([address], 1, undefined, sasl);
   const logs = await readLogs(container);
   return {
     address,
@@ -63,6 +80,53 @@ export async function startKafkaContainer(version: string): Promise<StartedServi
       await container.stop();
     },
   };
+}
+
+/** The SCRAM users docker/kafka/start-broker.sh creates, and the variables of their passwords. */
+const composeUsers = {
+  admin: 'KAFKA_ADMIN_PASSWORD',
+  relay: 'KAFKA_RELAY_PASSWORD',
+  payments: 'KAFKA_PAYMENTS_PASSWORD',
+  ledger: 'KAFKA_LEDGER_PASSWORD',
+} as const;
+
+/**
+ * The compose stack's broker (docker/kafka/start-broker.sh: SASL/SCRAM, deny-by-default ACLs)
+ * in a container, its HOST listener on a free host port. Its users are compose's four.
+ */
+async function startSecureKafkaContainer(
+  version: string,
+  sasl: KafkaSaslSetup,
+): Promise<StartedService> {
+  const names = Object.keys(sasl.users).sort().join(',');
+  if (sasl.admin !== 'admin' || names !== Object.keys(composeUsers).sort().join(',')) {
+    throw new Error(`the Kafka container's users are ${Object.keys(composeUsers).join(', ')}`);
+  }
+  const hostPort = await freePort();
+  // INTERNAL (the broker's own listener) must resolve inside the container: not `kafka` here.
+  const env: Record<string, string> = {
+    KAFKA_HOST_PORT: String(hostPort),
+    KAFKA_ADVERTISED_HOST: 'localhost',
+  };
+  for (const [user, variable] of Object.entries(composeUsers)) {
+    env[variable] = sasl.users[user] ?? '';
+  }
+  const script = '/etc/kafka-demo/start-broker.sh';
+  const container = await new GenericContainer(`apache/kafka:${version}`)
+    .withCopyFilesToContainer([
+      { source: join(repoRoot(), 'docker/kafka/start-broker.sh'), target: script },
+    ])
+    .withEntrypoint(['/bin/sh', script])
+    .withExposedPorts({ container: hostPort, host: hostPort })
+    .withEnvironment(env)
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(120_000)
+    .start();
+  return readyKafka(container, hostPort, {
+    mechanism: 'scram-sha-512',
+    username: 'admin',
+    password: sasl.users.admin ?? '',
+  });
 }
 
 export async function startPostgresContainer(major: string): Promise<StartedService> {

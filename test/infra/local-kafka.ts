@@ -28,7 +28,7 @@ export function cacheDir(): string {
   return process.env.EOS_CACHE_DIR ?? join(homedir(), '.cache', 'eos-starter');
 }
 
-function kafkaLibDir(version: string): string {
+export function kafkaLibDir(version: string): string {
   return join(cacheDir(), `kafka-${version}`, 'libs');
 }
 

@@ -1,5 +1,5 @@
 import { dockerAvailable, startKafkaContainer, startPostgresContainer } from './docker-infra.js';
-import { LocalKafkaCluster, localKafkaMissing } from './local-kafka.js';
+import { LocalKafkaCluster, localKafkaMissing, type KafkaSaslSetup } from './local-kafka.js';
 import { LOCAL_POSTGRES_URL, localPostgresMissing } from './postgres.js';
 import { pinnedVersions } from './repo-root.js';
 import { selectInfra, type InfraSource } from './select-infra.js';
@@ -15,6 +15,8 @@ export interface RunningInfra {
   summary: string[];
   /** The local cluster, for tests that restart brokers (local mode only). */
   localKafka?: LocalKafkaCluster;
+  /** The SASL users, when Kafka authenticates (asked for with `kafkaSasl`, and not from env). */
+  kafkaSasl?: KafkaSaslSetup;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,12 @@ export async function startInfra(
     env?: Record<string, string | undefined>;
     /** Nodes of a local Kafka cluster (default 1); the chaos runner's 3-broker mode asks for 3. */
     kafkaNodes?: number;
+    /**
+     * A broker that authenticates (SASL/SCRAM) and authorises (ACLs): in local mode and in
+     * Docker (there with compose's users: admin, relay, payments, ledger). A broker from
+     * KAFKA_BROKERS is used as it is.
+     */
+    kafkaSasl?: KafkaSaslSetup;
   } = {},
 ): Promise<RunningInfra> {
   const log = options.log ?? (() => undefined);
@@ -43,7 +51,13 @@ export async function startInfra(
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const kafka = await startKafka(choice.kafka, versions.kafka, log, options.kafkaNodes ?? 1);
+    const kafka = await startKafka(
+      choice.kafka,
+      versions.kafka,
+      log,
+      options.kafkaNodes ?? 1,
+      options.kafkaSasl,
+    );
     stops.push(kafka.stop);
     const postgres = await startPostgres(choice.postgres, versions.postgres);
     stops.push(postgres.stop);
@@ -53,6 +67,7 @@ export async function startInfra(
       kafkaVersion: kafka.version,
       summary: [kafka.summary, postgres.summary],
       localKafka: kafka.cluster,
+      kafkaSasl: choice.kafka.kind === 'env' ? undefined : options.kafkaSasl,
       stop: stopAll,
     };
   } catch (error) {
@@ -72,7 +87,9 @@ async function startKafka(
   pinned: string,
   log: (line: string) => void,
   nodes: number,
+  sasl: KafkaSaslSetup | undefined,
 ): Promise<Started & { version: string; cluster?: LocalKafkaCluster }> {
+  const secured = sasl ? ', SASL/SCRAM and ACLs' : '';
   const nothing = async (): Promise<void> => undefined;
   switch (source.kind) {
     case 'env':
@@ -83,23 +100,23 @@ async function startKafka(
         stop: nothing,
       };
     case 'docker': {
-      const kafka = await startKafkaContainer(pinned);
+      const kafka = await startKafkaContainer(pinned, sasl);
       const version = kafka.reportedVersion ?? 'unknown';
       return {
         ...kafka,
         version,
-        summary: `Kafka ${version}: apache/kafka:${pinned} container at ${kafka.address}`,
+        summary: `Kafka ${version}: apache/kafka:${pinned} container at ${kafka.address}${secured}`,
       };
     }
     case 'local': {
-      const cluster = await LocalKafkaCluster.start({ version: pinned, log, size: nodes });
+      const cluster = await LocalKafkaCluster.start({ version: pinned, log, size: nodes, sasl });
       const version = cluster.reportedVersion() ?? 'unknown';
       const address = cluster.brokers.join(',');
       return {
         address,
         version,
         cluster,
-        summary: `Kafka ${version}: local KRaft ${nodes === 1 ? 'broker' : `cluster of ${nodes} nodes`} (Maven Central jars) at ${address}, pid ${cluster.nodes.map((n) => n.process?.pid).join(',')}`,
+        summary: `Kafka ${version}: local KRaft ${nodes === 1 ? 'broker' : `cluster of ${nodes} nodes`} (Maven Central jars) at ${address}${secured}, pid ${cluster.nodes.map((n) => n.process?.pid).join(',')}`,
         stop: () => cluster.stop(),
       };
     }

@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  Kafka,
-  logLevel,
-  ResourcePatternTypes,
-  type AclEntry,
-} from 'kafkajs';
-import { ensureTopics } from '#kafka-eos';
+import { Kafka, logLevel } from 'kafkajs';
 import { LocalKafkaCluster, pinnedVersions } from '#test-infra';
+import { setUpPipelineKafka } from '../../apps/kafka-setup/src/service-access.js';
 import { PipelineFixture } from '../pipeline/pipeline-fixture.js';
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -44,13 +36,22 @@ describe('Kafka with SASL and ACLs', () => {
         ledger: { username: 'ledger', password: users.ledger },
       },
     });
-    // The topics the services would create (settlement's and the relay's), made by the admin:
-    // the services get no CREATE right.
-    await ensureTopics(fx.kafka, [
-      { topic: `${fx.topics.results}.dlq`, numPartitions: 1 },
-      { topic: fx.relayPositionTopic, numPartitions: 1 },
-    ]);
-    await grantServiceAcls(fx);
+    // What a deployment's set-up job does (apps/kafka-setup), as the admin: the services get
+    // no right to create topics. The relay runs in payments here, so they share a principal.
+    await setUpPipelineKafka(fx.kafka, {
+      names: {
+        requested: fx.topics.requested,
+        results: fx.topics.results,
+        requestedDeadLetter: fx.topics.deadLetter,
+        resultsDeadLetter: `${fx.topics.results}.dlq`,
+        relayTransactionalId: fx.relayTransactionalId,
+        relayPositionTopic: fx.relayPositionTopic,
+        settlementGroup: fx.settlementGroup,
+        ledgerGroup: fx.ledgerGroup,
+      },
+      principals: { relay: 'payments', settlement: 'payments', ledger: 'ledger' },
+      partitions: 3,
+    });
     await fx.startLedger();
     await fx.startPayments();
   }, 180_000);
@@ -115,69 +116,3 @@ describe('Kafka with SASL and ACLs', () => {
     ).toMatch(/authentication failed/i);
   });
 });
-
-/**
- * The ACLs a deployment gives the services (README, Kafka): payments (relay and settlement) writes requests and reads
- * results; the ledger reads requests and writes results; each uses only its own groups and
- * transactional ids, and writes only its own dead letters.
- */
-async function grantServiceAcls(fx: PipelineFixture): Promise<void> {
-  const { topics } = fx;
-  const allow = (
-    principal: string,
-    resourceType: AclResourceTypes,
-    resourceName: string,
-    operations: AclOperationTypes[],
-    resourcePatternType = ResourcePatternTypes.LITERAL,
-  ): AclEntry[] =>
-    operations.map((operation) => ({
-      principal: `User:${principal}`,
-      host: '*',
-      resourceType,
-      resourceName,
-      resourcePatternType,
-      operation,
-      permissionType: AclPermissionTypes.ALLOW,
-    }));
-  const { TOPIC, GROUP, TRANSACTIONAL_ID } = AclResourceTypes;
-  const { READ, WRITE, DESCRIBE, DESCRIBE_CONFIGS } = AclOperationTypes;
-  const reads = [READ, DESCRIBE, DESCRIBE_CONFIGS];
-  const writes = [WRITE, DESCRIBE, DESCRIBE_CONFIGS];
-  const acl = [
-    // payments: the relay
-    ...allow('payments', TOPIC, topics.requested, writes),
-    ...allow('payments', TOPIC, fx.relayPositionTopic, reads),
-    ...allow('payments', GROUP, fx.relayTransactionalId, [READ, DESCRIBE]),
-    ...allow('payments', TRANSACTIONAL_ID, fx.relayTransactionalId, [WRITE, DESCRIBE]),
-    // payments: settlement
-    ...allow('payments', TOPIC, topics.results, reads),
-    ...allow('payments', TOPIC, `${topics.results}.dlq`, writes),
-    ...allow('payments', GROUP, fx.settlementGroup, [READ, DESCRIBE]),
-    ...allow(
-      'payments',
-      TRANSACTIONAL_ID,
-      fx.settlementGroup,
-      [WRITE, DESCRIBE],
-      ResourcePatternTypes.PREFIXED,
-    ),
-    // the ledger
-    ...allow('ledger', TOPIC, topics.requested, reads),
-    ...allow('ledger', TOPIC, topics.results, writes),
-    ...allow('ledger', TOPIC, topics.deadLetter, writes),
-    ...allow('ledger', GROUP, fx.ledgerGroup, [READ, DESCRIBE]),
-    ...allow(
-      'ledger',
-      TRANSACTIONAL_ID,
-      fx.ledgerGroup,
-      [WRITE, DESCRIBE],
-      ResourcePatternTypes.PREFIXED,
-    ),
-  ];
-  const admin = fx.kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createAcls({ acl });
-  } finally {
-    await admin.disconnect();
-  }
-}

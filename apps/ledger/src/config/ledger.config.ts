@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
-import { Topics } from '#contracts';
+import { deadLetterTopicOf, KafkaNames, Topics } from '#contracts';
 import { deliveryGuarantees } from '#kafka-eos';
 import {
   checkReplication,
@@ -37,13 +37,13 @@ export const ledgerEnvSchema = z
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
     /** Where records that cannot be applied go (undecodable, or failing POSTING_MAX_ATTEMPTS times). */
-    TOPIC_DEAD_LETTER: z.string().min(1).default(`${Topics.transferRequested}.dlq`),
+    TOPIC_DEAD_LETTER: z.string().min(1).default(deadLetterTopicOf(Topics.transferRequested)),
     TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(6),
     /** Replicas of topics this service creates: `auto` is 3 on a cluster of 3 or more brokers. */
     TOPIC_REPLICATION_FACTOR: replicasSchema,
     /** Their `min.insync.replicas`: `auto` is 2 with 3 replicas or more, else 1. */
     TOPIC_MIN_INSYNC_REPLICAS: replicasSchema,
-    CONSUMER_GROUP: z.string().min(1).default('ledger'),
+    CONSUMER_GROUP: z.string().min(1).default(KafkaNames.ledgerGroup),
     POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /**

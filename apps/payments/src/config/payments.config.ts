@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
-import { Topics } from '#contracts';
+import { KafkaNames, Topics } from '#contracts';
 import { deliveryGuarantees } from '#kafka-eos';
 import {
   checkReplication,
@@ -83,9 +83,9 @@ export const paymentsEnvSchema = z
     TOPIC_MIN_INSYNC_REPLICAS: replicasSchema,
     /** embedded: the relay runs in the API process; standalone: in its own (relay.main.ts); off. */
     RELAY_MODE: z.enum(['embedded', 'standalone', 'off']).default('embedded'),
-    RELAY_TRANSACTIONAL_ID: z.string().min(1).default('payments-outbox-relay'),
+    RELAY_TRANSACTIONAL_ID: z.string().min(1).default(KafkaNames.relayTransactionalId),
     /** Topic (1 partition) whose committed offset, for a group named after the transactional id, holds the relay's position. */
-    RELAY_POSITION_TOPIC: z.string().min(1).default('payments.outbox-relay.position'),
+    RELAY_POSITION_TOPIC: z.string().min(1).default(KafkaNames.relayPositionTopic),
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     /** With a backlog, one Kafka transaction takes full batches for up to this long. */
     RELAY_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
@@ -97,7 +97,7 @@ export const paymentsEnvSchema = z
     RELAY_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** Consume the ledger's results and settle transfers in this process. */
     SETTLEMENT_ENABLED: z.stringbool().default(true),
-    SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default('payments-settlement'),
+    SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default(KafkaNames.settlementGroup),
     /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /** `transaction.timeout.ms` of settlement's producers (see the ledger's setting of that name). */

@@ -8,7 +8,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { createKafka, ensureTopics, ExactlyOnceProcessor, type InputRecord } from '#kafka-eos';
-import { EventHeaders } from '#contracts';
+import { deadLetterTopicOf, EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
 import {
@@ -43,7 +43,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
       logger: this.logger,
     });
     const { transferResults } = this.config.topics;
-    const deadLetterTopic = `${transferResults}.dlq`;
+    const deadLetterTopic = deadLetterTopicOf(transferResults);
     this.processor = new ExactlyOnceProcessor({
       kafka,
       groupId: this.config.settlement.consumerGroup,
