@@ -137,4 +137,48 @@ describe('ledger HTTP API', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: accountId, balance: '100' });
   });
+
+  describe('its OpenAPI document (management port only)', () => {
+    interface Operation {
+      security?: Array<Record<string, string[]>>;
+      responses: Record<string, unknown>;
+    }
+    let document: {
+      info: { description: string };
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, { scheme?: string }> };
+    };
+    beforeAll(async () => {
+      const response = await fetch(`${ledger.managementUrl}/docs-json`);
+      expect(response.status).toBe(200);
+      document = (await response.json()) as typeof document;
+    });
+
+    it('lists each internal route, every one behind the service token', () => {
+      const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ route: `${method} ${path}`, op })),
+      );
+      // /health and /metrics are the operators', not part of the API (as in payments' document).
+      const internal = operations;
+      expect(internal.map(({ route }) => route).sort()).toEqual([
+        'get /accounts/{id}',
+        'get /accounts/{id}/entries',
+        'post /accounts',
+        'put /funding-accounts/{currency}',
+      ]);
+      for (const { route, op } of internal) {
+        expect([route, op.security]).toEqual([route, [{ serviceToken: [] }]]);
+        expect([route, Object.keys(op.responses)]).toEqual([
+          route,
+          expect.arrayContaining(['401']),
+        ]);
+      }
+      expect(document.components.securitySchemes.serviceToken?.scheme).toBe('bearer');
+      expect(document.info.description).toMatch(/No route moves money/);
+    });
+
+    it('is not on the public port', async () => {
+      expect((await fetch(`${ledger.url}/docs-json`)).status).toBe(404);
+    });
+  });
 });

@@ -10,10 +10,12 @@ interface OpenApiDocument {
       {
         responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
         parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>;
+        security?: Array<Record<string, string[]>>;
       }
     >
   >;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+  info: { description: string };
 }
 
 describe('OpenAPI', () => {
@@ -47,6 +49,37 @@ describe('OpenAPI', () => {
     expect(document.components.schemas.ErrorBody).toMatchObject({
       required: ['statusCode', 'code', 'message'],
     });
+  });
+
+  it('puts every operation behind an API key and states the credentials and the ownership rule', async () => {
+    const document = (await (
+      await fetch(`${payments.managementUrl}/docs-json`)
+    ).json()) as OpenApiDocument;
+    const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method} ${path}`, op })),
+    );
+    expect(routes.map((r) => r.route)).toEqual(
+      expect.arrayContaining([
+        'post /accounts',
+        'get /accounts',
+        'get /accounts/{id}',
+        'get /accounts/{id}/entries',
+        'post /admin/accounts',
+        'post /admin/fundings',
+        'get /admin/fundings/{id}',
+      ]),
+    );
+    for (const { route, op } of routes) {
+      expect([route, op.security]).toEqual([
+        route,
+        expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]),
+      ]);
+    }
+    expect(Object.keys(document.paths['/admin/fundings']!.post!.responses)).toEqual(
+      expect.arrayContaining(['401', '403', '422']),
+    );
+    expect(document.info.description).toMatch(/ADMIN_API_KEYS/);
+    expect(document.info.description).toMatch(/404 ACCOUNT_NOT_FOUND/);
   });
 
   it('describes GET /transfers: its query parameters and a page of transfers', async () => {

@@ -90,6 +90,11 @@ export async function statementTimeoutFor(
   try {
     await control.query(`alter system set statement_timeout = '200ms'`);
     await control.query(`select pg_reload_conf()`);
+    // A backend applies a reload between statements, and a statement keeps the timeout it
+    // started with: taken at once, the lock could catch every worker's statement started just
+    // before the reload, wait the whole outage without a timeout and never show 57014 (seen
+    // once in a full run). A second lets every busy backend pass a statement boundary first.
+    await sleep(1_000);
     await locker.query(`begin; lock table ${table} in share row exclusive mode`);
     await sleep(downMs);
   } finally {

@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { routeManagementApart } from '#health';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
+import { setUpLedgerOpenApi } from './http/openapi.js';
 
 /** Everything main.ts does to the app besides listening, so tests run the same app. */
 export function configureLedgerApp<App extends INestApplication>(app: App): App {
   app.enableShutdownHooks();
-  // /metrics on the management listener only.
+  // /metrics and /docs on the management listener only.
   routeManagementApart(app);
   app.useGlobalFilters(new LedgerExceptionFilter(app.getHttpAdapter()));
+  setUpLedgerOpenApi(app);
   return app;
 }

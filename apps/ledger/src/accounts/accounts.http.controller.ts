@@ -12,8 +12,17 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { z } from 'zod';
 import { currencySchema, entriesQuerySchema, isUuid } from '#contracts';
+import { SERVICE_TOKEN } from '../http/openapi.js';
 import { ServiceTokenGuard } from '../http/service-token.guard.js';
 import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
 
@@ -43,6 +52,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
  * read it and its entries, find a currency's funding account. There is no way to move money
  * here: every posting comes from `transfers.requested`.
  */
+@ApiTags('internal')
+@ApiBearerAuth(SERVICE_TOKEN)
+@ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no or a wrong service token' })
 @UseGuards(ServiceTokenGuard)
 @Controller()
 export class AccountsHttpController {
@@ -51,6 +63,11 @@ export class AccountsHttpController {
   /** Idempotent: the same id and terms again answer the account as it is now. */
   @Post('accounts')
   @HttpCode(201)
+  @ApiOperation({
+    summary: 'Open an account with an id payments chose (idempotent on that id)',
+    description: 'Body: `{ id (uuid), currency (ISO 4217), allowNegative? }`.',
+  })
+  @ApiConflictResponse({ description: 'ACCOUNT_EXISTS: the id is open with other terms' })
   async open(@Body() body: unknown): Promise<AccountView> {
     const { id, currency, allowNegative } = parse(openAccountBody, body);
     const account = await this.accounts.open(id, currency, allowNegative);
@@ -65,11 +82,15 @@ export class AccountsHttpController {
   }
 
   @Get('accounts/:id')
+  @ApiOperation({ summary: 'An account and its balance' })
+  @ApiNotFoundResponse({ description: 'ACCOUNT_NOT_FOUND' })
   async get(@Param('id') id: string): Promise<AccountView> {
     return this.existing(id);
   }
 
   @Get('accounts/:id/entries')
+  @ApiOperation({ summary: 'Its postings, newest first (`limit`, `after`)' })
+  @ApiNotFoundResponse({ description: 'ACCOUNT_NOT_FOUND' })
   async entries(
     @Param('id') id: string,
     @Query() query: unknown,
@@ -82,6 +103,7 @@ export class AccountsHttpController {
   /** The account money enters from, in that currency; created on first use. */
   @Put('funding-accounts/:currency')
   @HttpCode(200)
+  @ApiOperation({ summary: "The currency's funding account (where fundings are debited)" })
   async fundingAccount(@Param('currency') currency: string): Promise<{ id: string }> {
     const code = parse(currencySchema, currency);
     return { id: await this.accounts.fundingAccount(code) };

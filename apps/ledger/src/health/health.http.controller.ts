@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -12,6 +13,7 @@ import { PostingConsumer } from '../posting/posting.consumer.js';
  * Liveness (the process serves HTTP) and readiness: the ledger posts, so it is ready when its
  * database and Kafka answer and its posting consumer runs (or posting is disabled).
  */
+@ApiExcludeController()
 @Controller('health')
 export class HealthHttpController {
   private readonly kafka: Kafka;

@@ -1,7 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { ledgerRegistry } from './ledger-metrics.js';
 
-/** Prometheus metrics (public, like health: expose it only on an internal network). */
+/** Prometheus metrics, on the management port only (routeManagementApart). */
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsHttpController {
   @Get()
