@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { KafkaNames, Topics } from '#contracts';
@@ -48,18 +49,38 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
   try {
     const stack = await startServices(infra, children);
-    await tellStory(stack);
+    const accounts = await tellStory(stack);
     if (once) await stop(0);
     say(
       `payments: ${stack.payments} (API keys: alice ${stack.keys.alice}, bob ${stack.keys.bob}; ` +
         `admin ${stack.keys.admin}); docs and metrics: ${stack.management}/docs, /metrics; ` +
-        'the ledger is internal; Ctrl-C stops',
+        'the ledger is internal; Ctrl-C stops. Try:',
     );
+    console.log(tryIt(stack, accounts));
   } catch (error) {
     console.error(error);
     for (const child of children) child.kill('SIGTERM');
     await stop(1);
   }
+}
+
+/** Ready-to-paste requests with this run's keys and accounts (the README's examples, filled in). */
+function tryIt({ payments, keys }: Stack, { alice, bob }: Accounts): string {
+  const base = payments.replace('http://127.0.0.1', 'localhost');
+  const auth = `-H 'authorization: Bearer ${keys.alice}'`;
+  return [
+    `curl -s ${base}/accounts ${auth}`,
+    `curl -s ${base}/transfers ${auth} -H 'idempotency-key: my-first-transfer' \\`,
+    `  -H 'content-type: application/json' \\`,
+    `  -d '{"debitAccountId":"${alice}","creditAccountId":"${bob}","amount":"100","currency":"EUR"}'`,
+    `curl -s ${base}/accounts/${alice} ${auth}`,
+  ].join('\n');
+}
+
+/** The accounts the story opened: alice's and bob's. */
+interface Accounts {
+  alice: string;
+  bob: string;
 }
 
 interface Stack {
@@ -111,8 +132,11 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
     freshDatabase(infra, 'eos_demo_payments'),
     freshDatabase(infra, 'eos_demo_ledger'),
   ]);
-  const [paymentsPort, ledgerPort] = [await freePort(), await freePort()];
-  const [paymentsManagement, ledgerManagement] = [await freePort(), await freePort()];
+  // The services' own defaults, which the README's examples use (localhost:3000).
+  const paymentsPort = await portOr(3000, 'the payments API');
+  const ledgerPort = await portOr(3001, "the ledger's internal API");
+  const paymentsManagement = await portOr(9464, "payments' management port");
+  const ledgerManagement = await portOr(9465, "the ledger's management port");
   const common = {
     KAFKA_BROKERS: infra.kafkaBrokers,
     TOPIC_PARTITIONS: String(partitions),
@@ -155,6 +179,21 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
   return stack;
 }
 
+/** `preferred` when nothing listens there, else a free port, said loudly. */
+async function portOr(preferred: number, what: string): Promise<number> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(preferred, () => probe.close(() => resolve(true)));
+  });
+  if (free) return preferred;
+  const port = await freePort();
+  say(
+    `!!! port ${preferred} is taken: ${what} is on ${port} instead (change the examples to match)`,
+  );
+  return port;
+}
+
 function service(name: string, script: string, env: Record<string, string>): ChildProcess {
   const child = spawn(
     process.execPath,
@@ -181,7 +220,7 @@ async function freshDatabase(infra: RunningInfra, name: string): Promise<string>
   return url.toString();
 }
 
-async function tellStory({ payments, keys }: Stack): Promise<void> {
+async function tellStory({ payments, keys }: Stack): Promise<Accounts> {
   const call = async (
     key: string,
     path: string,
@@ -249,6 +288,7 @@ async function tellStory({ payments, keys }: Stack): Promise<void> {
   ] as const) {
     say(`${name}: balance ${(await call(key, `/accounts/${id}`)).balance} (minor units)`);
   }
+  return { alice, bob };
 }
 
 main().catch((error: unknown) => {
