@@ -6,7 +6,8 @@
  * and ledger run as child processes, with keys and the ledger's token generated for this run.
  * Kafka authenticates each service as its own SCRAM user and allows it only what the set-up job
  * grants (apps/kafka-setup), as in docker-compose.yml; the relay runs inside payments here, so
- * the relay and settlement share the `payments` user.
+ * the relay and settlement share the `payments` user. Each service migrates its database as the
+ * owner and runs as a role with DML rights only, as in compose.
  * Two clients open accounts, an operator funds one, transfers go out (one retried with the same
  * idempotency key, one rejected for insufficient funds, one refused because its account is
  * another client's) and it prints the outcomes and balances. It keeps the stack up until Ctrl-C; `--once` stops it after the story (CI uses that).
@@ -20,6 +21,7 @@ import { KafkaNames, Topics } from '#contracts';
 import { createKafka } from '#kafka-eos';
 import { setUpPipelineKafka } from '../apps/kafka-setup/src/service-access.js';
 import { freePort } from '../test/infra/free-port.js';
+import { createServiceRoles } from '../test/infra/postgres.js';
 import { repoRoot } from '../test/infra/repo-root.js';
 import { startInfra, type RunningInfra } from '../test/infra/start-infra.js';
 import { waitFor } from '../test/infra/wait-for.js';
@@ -147,7 +149,7 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
       ...common,
       PORT: String(ledgerPort),
       MANAGEMENT_PORT: String(ledgerManagement),
-      DATABASE_URL: ledgerDb,
+      ...ledgerDb,
       LEDGER_API_TOKEN: ledgerToken,
       ...kafkaLogin(infra, 'ledger'),
     }),
@@ -155,7 +157,7 @@ async function startServices(infra: RunningInfra, children: ChildProcess[]): Pro
       ...common,
       PORT: String(paymentsPort),
       MANAGEMENT_PORT: String(paymentsManagement),
-      DATABASE_URL: paymentsDb,
+      ...paymentsDb,
       API_KEYS: `alice:${keys.alice},bob:${keys.bob}`,
       ADMIN_API_KEYS: `operator:${keys.admin}`,
       LEDGER_URL: `http://127.0.0.1:${ledgerPort}`,
@@ -209,15 +211,27 @@ function service(name: string, script: string, env: Record<string, string>): Chi
   return child;
 }
 
-async function freshDatabase(infra: RunningInfra, name: string): Promise<string> {
+/**
+ * A new database with the two roles a deployment gives a service (as in compose): an owner the
+ * migrations run as, and a runtime role with DML only, which the service runs as.
+ */
+async function freshDatabase(
+  infra: RunningInfra,
+  name: string,
+): Promise<{ DATABASE_URL: string; DATABASE_MIGRATION_URL: string }> {
   const client = new pg.Client({ connectionString: infra.databaseUrl });
   await client.connect();
   await client.query(`drop database if exists ${name} with (force)`);
+  // Left by an earlier run: the roles are the server's, not the database's.
+  await client.query(`drop role if exists ${name}_app`);
+  await client.query(`drop role if exists ${name}_owner`);
   await client.query(`create database ${name}`);
   await client.end();
   const url = new URL(infra.databaseUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  const database = { name, url: url.toString(), drop: async () => undefined };
+  const roles = await createServiceRoles(database, infra.databaseUrl);
+  return { DATABASE_URL: roles.runtimeUrl, DATABASE_MIGRATION_URL: roles.migrationUrl };
 }
 
 async function tellStory({ payments, keys }: Stack): Promise<Accounts> {

@@ -303,4 +303,38 @@ describe('authorization matrix', () => {
       await body(OTHER_API_KEY, randomUUID()),
     );
   });
+
+  it('refuses a transfer from an account not the caller’s as from an unknown one, writes nothing, and leaves the key unused', async () => {
+    const send = async (key: string, idempotencyKey: string, debit: string, credit: string) => {
+      const response = await fetch(`${payments.url}/transfers`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
+        body: JSON.stringify({
+          debitAccountId: debit,
+          creditAccountId: credit,
+          amount: '1',
+          currency: 'EUR',
+        }),
+      });
+      const body = (await response.json()) as { code?: string; details?: Array<{ field: string }> };
+      return { status: response.status, body };
+    };
+    const before = await rowCounts();
+    const key = randomUUID();
+    const othersAccount = await send(OTHER_API_KEY, key, ids.accountA, ids.accountB);
+    expect(othersAccount.status).toBe(404);
+    expect(othersAccount.body.code).toBe('ACCOUNT_NOT_FOUND');
+    expect(othersAccount.body.details?.map((d) => d.field)).toEqual(['debitAccountId']);
+    expect(await send(OTHER_API_KEY, key, randomUUID(), ids.accountA)).toEqual(othersAccount);
+    const unknownCredit = await send(TEST_API_KEY, randomUUID(), ids.accountA, randomUUID());
+    expect(unknownCredit.status).toBe(404);
+    expect(unknownCredit.body.details?.map((d) => d.field)).toEqual(['creditAccountId']);
+    expect(await rowCounts()).toEqual(before);
+    // The refused request took nothing: the same key then sends B's own transfer.
+    expect((await send(OTHER_API_KEY, key, ids.accountB, ids.accountA)).status).toBe(202);
+  });
 });
