@@ -3,6 +3,7 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrateAsOwner } from '#config';
+import { KafkaClientModule } from '#kafka-eos';
 import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
@@ -15,6 +16,7 @@ import { PostingConsumer } from './posting/posting.consumer.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [ledgerConfig] }),
     TerminusModule,
+    KafkaClientModule.forConfig(ledgerConfig.KEY, 'ledger'),
     TypeOrmModule.forRootAsync({
       inject: [ledgerConfig.KEY],
       useFactory: async (config: ConfigType<typeof ledgerConfig>) => {

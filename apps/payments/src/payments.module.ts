@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { KafkaClientModule } from '#kafka-eos';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
@@ -15,6 +16,7 @@ import { TransfersModule } from './transfers/transfers.module.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
+    KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments'),
     TerminusModule,
     OutboxRelayModule.forRoot({ standalone: false }),
     TransfersModule,

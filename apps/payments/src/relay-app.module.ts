@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { KafkaClientModule } from '#kafka-eos';
 import { TerminusModule } from '@nestjs/terminus';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
@@ -12,6 +13,7 @@ import { PersistenceModule } from './persistence/persistence.module.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
+    KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments-relay'),
     TerminusModule,
     OutboxRelayModule.forRoot({ standalone: true }),
   ],

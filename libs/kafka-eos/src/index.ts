@@ -13,3 +13,4 @@ export * from './dependency-errors.js';
 export * from './decode-json-record.js';
 export * from './describe-kafka.js';
 export * from './batch-bytes.js';
+export * from './kafka-client.module.js';

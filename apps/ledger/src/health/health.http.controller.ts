@@ -1,12 +1,10 @@
-import { Controller, Get, Inject, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { dependencyChecks, readiness, type Readiness } from '#health';
-import { createKafka } from '#kafka-eos';
-import { ledgerConfig } from '../config/ledger.config.js';
+import { KAFKA_CLIENT } from '#kafka-eos';
 import { PostingConsumer } from '../posting/posting.consumer.js';
 
 /**
@@ -16,21 +14,12 @@ import { PostingConsumer } from '../posting/posting.consumer.js';
 @ApiExcludeController()
 @Controller('health')
 export class HealthHttpController {
-  private readonly kafka: Kafka;
-
   constructor(
-    @Inject(ledgerConfig.KEY) config: ConfigType<typeof ledgerConfig>,
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
     private readonly posting: PostingConsumer,
-  ) {
-    this.kafka = createKafka({
-      clientId: 'ledger-health',
-      brokers: config.kafkaBrokers,
-      sasl: config.kafkaSasl,
-      logger: new Logger('Health'),
-    });
-  }
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {

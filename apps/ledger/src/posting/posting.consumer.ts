@@ -6,13 +6,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventHeaders, type TransferResultV1 } from '#contracts';
 import {
   crashPoint,
-  createKafka,
   ensureTopics,
   ExactlyOnceProcessor,
+  KAFKA_CLIENT,
   type DeadLetterFailure,
   type InputRecord,
   type OutputRecord,
@@ -37,17 +38,13 @@ export class PostingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(ledgerConfig.KEY) private readonly config: ConfigType<typeof ledgerConfig>,
     private readonly db: DataSource,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.posting.enabled) return;
     const { topics, topicPartitions, posting } = this.config;
-    const kafka = createKafka({
-      clientId: 'ledger',
-      brokers: this.config.kafkaBrokers,
-      sasl: this.config.kafkaSasl,
-      logger: this.logger,
-    });
+    const { kafka } = this;
     this.processor = new ExactlyOnceProcessor({
       kafka,
       groupId: posting.consumerGroup,

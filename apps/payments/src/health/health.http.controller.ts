@@ -1,12 +1,10 @@
-import { Controller, Get, Inject, Logger, Optional } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseCheck, kafkaCheck, readiness, type Readiness } from '#health';
-import { createKafka } from '#kafka-eos';
-import { paymentsConfig } from '../config/payments.config.js';
+import { KAFKA_CLIENT } from '#kafka-eos';
 import { OutboxRelay, RELAY_ENABLED } from '../outbox/outbox-relay.service.js';
 import { SettlementConsumer } from '../settlement/settlement.consumer.js';
 
@@ -21,24 +19,15 @@ import { SettlementConsumer } from '../settlement/settlement.consumer.js';
 @ApiExcludeController()
 @Controller('health')
 export class HealthHttpController {
-  private readonly kafka: Kafka;
-
   constructor(
-    @Inject(paymentsConfig.KEY) config: ConfigType<typeof paymentsConfig>,
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
     @Inject(RELAY_ENABLED) private readonly relayEnabled: boolean,
-    // Absent in the standalone relay process.
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    // Absent in the standalone relay process (last: an optional parameter ends the list).
     @Optional() private readonly settlement?: SettlementConsumer,
-  ) {
-    this.kafka = createKafka({
-      clientId: 'payments-health',
-      brokers: config.kafkaBrokers,
-      sasl: config.kafkaSasl,
-      logger: new Logger('Health'),
-    });
-  }
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {

@@ -11,9 +11,9 @@ import { DataSource } from 'typeorm';
 import {
   backoffMs,
   crashPoint,
-  createKafka,
   delay,
   ensureTopics,
+  KAFKA_CLIENT,
   maxMessageBytes,
   TransactionalProducer,
   TransactionFailedError,
@@ -54,7 +54,6 @@ export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly kafka: Kafka;
   private readonly notifications: OutboxNotifications;
   private readonly lease: RelayLease;
   private readonly status = new RelayStatus();
@@ -68,13 +67,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
     private readonly db: DataSource,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
   ) {
-    this.kafka = createKafka({
-      clientId: 'payments-relay',
-      brokers: config.kafkaBrokers,
-      sasl: config.kafkaSasl,
-      logger: this.logger,
-    });
     this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>
       this.logger.warn(`outbox LISTEN connection failed: ${String(error)}`),
     );

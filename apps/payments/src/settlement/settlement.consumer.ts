@@ -6,8 +6,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createKafka, ensureTopics, ExactlyOnceProcessor, type InputRecord } from '#kafka-eos';
+import { ensureTopics, ExactlyOnceProcessor, KAFKA_CLIENT, type InputRecord } from '#kafka-eos';
 import { deadLetterTopicOf, EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { paymentsConfig } from '../config/payments.config.js';
@@ -32,16 +33,12 @@ export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
     private readonly db: DataSource,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.settlement.enabled) return;
-    const kafka = createKafka({
-      clientId: 'payments-settlement',
-      brokers: this.config.kafkaBrokers,
-      sasl: this.config.kafkaSasl,
-      logger: this.logger,
-    });
+    const { kafka } = this;
     const { transferResults } = this.config.topics;
     const deadLetterTopic = deadLetterTopicOf(transferResults);
     this.processor = new ExactlyOnceProcessor({
