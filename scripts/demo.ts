@@ -17,8 +17,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { KafkaNames, Topics } from '#contracts';
 import { createKafka } from '#kafka-eos';
+import { loadKafkaSetupConfig } from '../apps/kafka-setup/src/kafka-setup.config.js';
 import { setUpPipelineKafka } from '../apps/kafka-setup/src/service-access.js';
 import { freePort } from '../test/infra/free-port.js';
 import { createServiceRoles } from '../test/infra/postgres.js';
@@ -103,14 +103,10 @@ async function setUpKafka(infra: RunningInfra, partitions: number): Promise<void
     logger: { log: () => undefined, warn: say, error: say },
     sasl: { mechanism: 'scram-sha-512', username: 'admin', password: users.admin ?? '' },
   });
+  // The names every service uses by default, as the kafka-setup job derives them.
+  const { names } = loadKafkaSetupConfig({});
   const done = await setUpPipelineKafka(kafka, {
-    names: {
-      requested: Topics.transferRequested,
-      results: Topics.transferResults,
-      requestedDeadLetter: `${Topics.transferRequested}.dlq`,
-      resultsDeadLetter: `${Topics.transferResults}.dlq`,
-      ...KafkaNames,
-    },
+    names,
     principals: { relay: 'payments', settlement: 'payments', ledger: 'ledger' },
     partitions,
   });

@@ -14,11 +14,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({
     clientId: 'kafka-setup',
     brokers: config.kafkaBrokers,
-    logger: {
-      log: (message) => logger.log(message),
-      warn: (message) => logger.warn(message),
-      error: (message) => logger.error(message),
-    },
+    logger,
     sasl: config.kafkaSasl,
   });
   const done = await setUpPipelineKafka(kafka, config);
