@@ -47,7 +47,7 @@ export interface DlqOptions {
 /**
  * The two dead-letter topics, named as the services name them: the ledger's
  * `TOPIC_DEAD_LETTER` (apps/ledger/src/config/ledger.config.ts) and settlement's
- * `<TOPIC_TRANSFER_RESULTS>.dlq` (apps/payments/src/settlement/settlement.consumer.ts).
+ * `<TOPIC_TRANSFER_RESULTS>.dlq` (apps/payments/src/settlement/settlement.transport.ts).
  */
 export function serviceDeadLetterTopics(
   env: Record<string, string | undefined>,

@@ -30,6 +30,7 @@ export async function startLedgerApp(
   });
   const moduleRef = await Test.createTestingModule({ imports: [LedgerModule] }).compile();
   const app = configureLedgerApp(moduleRef.createNestApplication());
+  await app.startAllMicroservices();
   const { url, managementUrl } = await listenWithManagement(app, {
     port: 0,
     managementPort: 0,

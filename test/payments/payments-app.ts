@@ -46,6 +46,7 @@ export async function startPaymentsApp(
   const moduleRef = await Test.createTestingModule({ imports: [PaymentsModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configurePaymentsApp(app);
+  await app.startAllMicroservices();
   const { url, managementUrl } = await listenWithManagement(app, {
     port: 0,
     managementPort: 0,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { CurrencyCode } from '#contracts';
 import { AccountsRepository } from '../../apps/ledger/src/accounts/accounts.repository.js';
-import { applyTransfer } from '../../apps/ledger/src/posting/apply-transfer.js';
+import { applyTransfers } from '../../apps/ledger/src/posting/apply-transfer.js';
 
 /**
  * Funds an account directly in a ledger database, for tests of the ledger alone (no payments
@@ -20,18 +20,20 @@ export async function fundInLedger(
   try {
     const fundingId = await new AccountsRepository(db).fundingAccount(currency);
     const transferId = randomUUID();
-    const result = await applyTransfer(db, {
-      type: 'TransferRequested',
-      version: 1,
-      eventId: transferId,
-      transferId,
-      debitAccountId: fundingId,
-      creditAccountId: accountId,
-      amount: amount.toString(),
-      currency,
-      requestedAt: new Date().toISOString(),
-    });
-    if (result.type !== 'TransferSettled') {
+    const [result] = await applyTransfers(db, [
+      {
+        type: 'TransferRequested',
+        version: 1,
+        eventId: transferId,
+        transferId,
+        debitAccountId: fundingId,
+        creditAccountId: accountId,
+        amount: amount.toString(),
+        currency,
+        requestedAt: new Date().toISOString(),
+      },
+    ]);
+    if (result?.type !== 'TransferSettled') {
       throw new Error(`funding ${accountId} was rejected: ${JSON.stringify(result)}`);
     }
   } finally {

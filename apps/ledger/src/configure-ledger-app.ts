@@ -1,14 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
 import { routeManagementApart } from '#health';
+import { KafkaEosServer } from '#kafka-eos';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { setUpLedgerOpenApi } from './http/openapi.js';
 
-/** Everything main.ts does to the app besides listening, so tests run the same app. */
+/**
+ * Everything main.ts does to the app besides starting the transport and listening, so tests run
+ * the same app.
+ */
 export function configureLedgerApp<App extends INestApplication>(app: App): App {
   app.enableShutdownHooks();
   // /metrics and /docs on the management listener only.
   routeManagementApart(app);
   app.useGlobalFilters(new LedgerExceptionFilter(app.getHttpAdapter()));
   setUpLedgerOpenApi(app);
+  // Posting: the controllers' @EventPattern handlers on the Kafka transport. It starts with
+  // app.startAllMicroservices() and stops when the app closes, before the database does.
+  app.connectMicroservice({ strategy: app.get(KafkaEosServer) });
   return app;
 }

@@ -10,7 +10,8 @@ import { ledgerConfig } from './config/ledger.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { ledgerDataSourceOptions } from './persistence/ledger-data-source.js';
-import { PostingConsumer } from './posting/posting.consumer.js';
+import { PostingController } from './posting/posting.controller.js';
+import { postingTransport } from './posting/posting.transport.js';
 
 @Module({
   imports: [
@@ -31,7 +32,12 @@ import { PostingConsumer } from './posting/posting.consumer.js';
       },
     }),
   ],
-  controllers: [AccountsHttpController, HealthHttpController, MetricsHttpController],
-  providers: [AccountsRepository, PostingConsumer],
+  controllers: [
+    AccountsHttpController,
+    HealthHttpController,
+    MetricsHttpController,
+    PostingController,
+  ],
+  providers: [AccountsRepository, postingTransport],
 })
 export class LedgerModule {}

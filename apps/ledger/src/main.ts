@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
     await NestFactory.create(LedgerModule, { logger: createLogger('ledger') }),
   );
   const config = app.get<ConfigType<typeof ledgerConfig>>(ledgerConfig.KEY);
+  await app.startAllMicroservices();
   await listenWithManagement(app, { port: config.port, managementPort: config.managementPort });
 }
 

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { routeManagementApart } from '#health';
+import { KafkaEosServer } from '#kafka-eos';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
 
 /**
- * Everything main.ts does to the app besides listening (`listenWithManagement`), so tests run the
- * same app.
+ * Everything main.ts does to the app besides starting the transport and listening
+ * (`listenWithManagement`), so tests run the same app.
  */
 export function configurePaymentsApp(app: NestExpressApplication): NestExpressApplication {
   app.enableShutdownHooks();
@@ -28,5 +29,8 @@ export function configurePaymentsApp(app: NestExpressApplication): NestExpressAp
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
   setUpOpenApi(app);
+  // Settlement: the @EventPattern handlers on the Kafka transport. It starts with
+  // app.startAllMicroservices() and stops when the app closes, before the database does.
+  app.connectMicroservice({ strategy: app.get(KafkaEosServer) });
   return app;
 }

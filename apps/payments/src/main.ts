@@ -17,6 +17,7 @@ async function bootstrap(): Promise<void> {
     }),
   );
   const config = app.get<ConfigType<typeof paymentsConfig>>(paymentsConfig.KEY);
+  await app.startAllMicroservices();
   await listenWithManagement(app, { port: config.port, managementPort: config.managementPort });
   // An embedded relay that cannot publish for good (a topic that would not keep what it
   // publishes) stops the process: accepting transfers that are never published helps nobody.

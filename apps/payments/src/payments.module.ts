@@ -9,7 +9,8 @@ import { HealthHttpController } from './health/health.http.controller.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
-import { SettlementConsumer } from './settlement/settlement.consumer.js';
+import { SettlementController } from './settlement/settlement.controller.js';
+import { settlementTransport } from './settlement/settlement.transport.js';
 import { TransfersModule } from './transfers/transfers.module.js';
 
 @Module({
@@ -23,7 +24,7 @@ import { TransfersModule } from './transfers/transfers.module.js';
     AccountsModule,
     AdminModule,
   ],
-  controllers: [HealthHttpController, MetricsHttpController],
-  providers: [SettlementConsumer],
+  controllers: [HealthHttpController, MetricsHttpController, SettlementController],
+  providers: [settlementTransport],
 })
 export class PaymentsModule {}

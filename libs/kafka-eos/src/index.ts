@@ -6,7 +6,16 @@ export { crashPoint } from './crash-point.js';
 export { backoffMs, delay } from './backoff.js';
 export * from './records.js';
 export * from './dead-letter.js';
-export * from './exactly-once-processor.js';
+export * from './processor/record-processor.js';
+export * from './processor/processor-options.js';
+export type {
+  HandlerContext,
+  RecordsHandler,
+  DeadLetterAnswer,
+} from './processor/handle-records.js';
+export * from './transport/kafka-eos.server.js';
+export * from './transport/kafka-eos.context.js';
+export * from './transport/kafka-eos.exception-filter.js';
 export { assertKafkajsPatched } from './kafkajs-patches.js';
 export * from './delivery-guarantee.js';
 export * from './dependency-errors.js';

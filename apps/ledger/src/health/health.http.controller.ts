@@ -4,12 +4,12 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { dependencyChecks, readiness, type Readiness } from '#health';
-import { KAFKA_CLIENT } from '#kafka-eos';
-import { PostingConsumer } from '../posting/posting.consumer.js';
+import { KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
+import { POSTING } from '../posting/posting.controller.js';
 
 /**
  * Liveness (the process serves HTTP) and readiness: the ledger posts, so it is ready when its
- * database and Kafka answer and its posting consumer runs (or posting is disabled).
+ * database and Kafka answer and its posting consumer runs on the Kafka transport (or posting is disabled).
  */
 @ApiExcludeController()
 @Controller('health')
@@ -17,7 +17,7 @@ export class HealthHttpController {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
-    private readonly posting: PostingConsumer,
+    private readonly transport: KafkaEosServer,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
   ) {}
 
@@ -28,7 +28,7 @@ export class HealthHttpController {
 
   @Get('ready')
   ready(): Promise<Readiness> {
-    const { state } = this.posting;
+    const state = this.transport.state(POSTING);
     const posting = () => {
       const check = this.indicators.check('posting');
       return Promise.resolve(

@@ -4,41 +4,16 @@ import { crashPoint } from '#kafka-eos';
 import { decideTransfer, type AccountSnapshot, type TransferDecision } from './decide-transfer.js';
 
 /**
- * Applies a transfer at most once, in one database transaction: record the event id in the
- * inbox, lock both accounts, post both entries if the decision allows, store the result.
- * A repeated event id returns the result stored the first time, so a redelivered event (after
- * a crash before the Kafka commit, or a zombie's late attempt) posts nothing twice and yields
- * the same result.
- */
-export async function applyTransfer(
-  db: DataSource,
-  event: TransferRequestedV1,
-  now = new Date(),
-): Promise<TransferResultV1> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx.query<unknown[]>(
-      `insert into inbox (event_id) values ($1) on conflict do nothing returning event_id`,
-      [event.eventId],
-    );
-    if (inserted.length === 0) return storedResult(tx, event.eventId);
-
-    const result = await post(tx, event, now);
-    await tx.query(`update inbox set result = $2 where event_id = $1`, [
-      event.eventId,
-      JSON.stringify(result),
-    ]);
-    return result;
-  });
-}
-
-/**
- * `applyTransfer` for a whole batch, in its order, in one database transaction and a handful of
- * statements whatever its size: every account it touches locked (in id order, so two batches
+ * Applies transfers at most once each, in their order, in one database transaction and a handful
+ * of statements whatever their number (one, or a fetched batch): the event ids go to the inbox
+ * with their results, so a redelivered event (after a crash before the Kafka commit, or a
+ * zombie's late attempt) posts nothing twice and yields the result stored the first time. Then: every account it touches locked (in id order, so two batches
  * sharing accounts wait instead of deadlocking) and read once; the stored results of events
  * seen before read once; each decision taken in memory on the balances as the batch's earlier
  * transfers left them; then the inbox rows, the entries and the new totals written in bulk.
  * All or nothing. If another transaction stored one of these events meanwhile (a zombie), it
- * throws and nothing is kept; the caller then applies the events one by one.
+ * throws and nothing is kept; the transport then hands the events over one by one, and the
+ * retry of the one that met the zombie finds its stored result.
  */
 export async function applyTransfers(
   db: DataSource,
@@ -72,35 +47,6 @@ export async function applyTransfers(
     if (fresh.length > 0) await writeBatch(tx, fresh, accounts);
     return results;
   });
-}
-
-async function post(
-  tx: EntityManager,
-  event: TransferRequestedV1,
-  now: Date,
-): Promise<TransferResultV1> {
-  const accounts = await lockAccounts(tx, [event.debitAccountId, event.creditAccountId]);
-  const amount = BigInt(event.amount);
-  const decision = decideTransfer(
-    { ...event, amount },
-    accounts.get(event.debitAccountId),
-    accounts.get(event.creditAccountId),
-  );
-  if (decision.kind === 'settle') {
-    await tx.query(`update accounts set debits_posted = debits_posted + $2 where id = $1`, [
-      event.debitAccountId,
-      event.amount,
-    ]);
-    await tx.query(`update accounts set credits_posted = credits_posted + $2 where id = $1`, [
-      event.creditAccountId,
-      event.amount,
-    ]);
-    await tx.query(
-      `insert into entries (transfer_id, account_id, direction, amount) values ($1, $2, 'debit', $4), ($1, $3, 'credit', $4)`,
-      [event.transferId, event.debitAccountId, event.creditAccountId, event.amount],
-    );
-  }
-  return toResult(event, decision, now);
 }
 
 export function toResult(
@@ -230,13 +176,4 @@ async function storedResults(
     stored.set(eventId, result);
   }
   return stored;
-}
-
-async function storedResult(tx: EntityManager, eventId: string): Promise<TransferResultV1> {
-  const [row] = await tx.query<Array<{ result: TransferResultV1 | null }>>(
-    `select result from inbox where event_id = $1`,
-    [eventId],
-  );
-  if (!row?.result) throw new Error(`inbox entry ${eventId} has no stored result`);
-  return row.result;
 }

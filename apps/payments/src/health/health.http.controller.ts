@@ -4,9 +4,9 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseCheck, kafkaCheck, readiness, type Readiness } from '#health';
-import { KAFKA_CLIENT } from '#kafka-eos';
+import { KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
 import { OutboxRelay, RELAY_ENABLED } from '../outbox/outbox-relay.service.js';
-import { SettlementConsumer } from '../settlement/settlement.consumer.js';
+import { SETTLEMENT } from '../settlement/settlement.controller.js';
 
 /**
  * Liveness (the process serves HTTP) and readiness. Accepting transfers needs only the
@@ -26,7 +26,7 @@ export class HealthHttpController {
     @Inject(RELAY_ENABLED) private readonly relayEnabled: boolean,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     // Absent in the standalone relay process (last: an optional parameter ends the list).
-    @Optional() private readonly settlement?: SettlementConsumer,
+    @Optional() private readonly transport?: KafkaEosServer,
   ) {}
 
   @Get('live')
@@ -36,7 +36,7 @@ export class HealthHttpController {
 
   @Get('ready')
   ready(): Promise<Readiness> {
-    const settlement = this.settlement?.state ?? 'disabled';
+    const settlement = this.transport?.state(SETTLEMENT) ?? 'disabled';
     const checks = [
       databaseCheck(this.indicators, this.db),
       kafkaCheck(this.indicators, this.kafka),

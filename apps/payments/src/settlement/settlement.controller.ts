@@ -1,98 +1,40 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import type { Kafka } from 'kafkajs';
+import { Controller, Logger, UseFilters } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ensureTopics, ExactlyOnceProcessor, KAFKA_CLIENT, type InputRecord } from '#kafka-eos';
-import { deadLetterTopicOf, EventHeaders } from '#contracts';
+import { KafkaEosExceptionFilter, type InputRecord, type KafkaEosPatternExtras } from '#kafka-eos';
+import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
-import { paymentsConfig } from '../config/payments.config.js';
-import {
-  paymentsTransfers,
-  settlementObserver,
-  settlementRefusedResults,
-} from '../metrics/payments-metrics.js';
+import { paymentsTransfers, settlementRefusedResults } from '../metrics/payments-metrics.js';
 import { mismatchedFields, MismatchedResultError, type StoredTerms } from './check-result.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
+
+/** The pattern of settlement: the ledger's results (topic and group: `settlement.transport.ts`). */
+export const SETTLEMENT = 'payments.settle-transfers';
 
 /**
  * Consumes the ledger's results and settles transfers: pending → completed or rejected.
  * The update only moves a pending transfer, so a result seen twice changes nothing the second
- * time; offsets still commit through the same exactly-once processor as the ledger's.
+ * time; offsets still commit in a Kafka transaction, on the same transport as the ledger's.
  */
-@Injectable()
-export class SettlementConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SettlementConsumer.name);
-  private processor?: ExactlyOnceProcessor;
+@Controller()
+@UseFilters(KafkaEosExceptionFilter)
+export class SettlementController {
+  private readonly logger = new Logger(SettlementController.name);
 
-  constructor(
-    @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
-    private readonly db: DataSource,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.settlement.enabled) return;
-    const { kafka } = this;
-    const { transferResults } = this.config.topics;
-    const deadLetterTopic = deadLetterTopicOf(transferResults);
-    this.processor = new ExactlyOnceProcessor({
-      kafka,
-      groupId: this.config.settlement.consumerGroup,
-      sessionTimeoutMs: this.config.settlement.sessionTimeoutMs,
-      transactionTimeoutMs: this.config.settlement.transactionTimeoutMs,
-      guarantee: this.config.settlement.guarantee,
-      partitionsConsumedConcurrently: this.config.settlement.partitionsConcurrently,
-      topic: transferResults,
-      deadLetterTopic,
-      logger: this.logger,
-      observer: settlementObserver,
-      handler: async (record) => {
-        await this.settle(record);
-        return [];
-      },
-      batchHandler: async (records) => {
-        await this.settleAll(records);
-        return records.map(() => []);
-      },
-    });
-    // Accepting transfers needs no Kafka: settlement starts when Kafka answers, not before the
-    // API may serve.
-    this.processor.startInBackground(
-      () =>
-        ensureTopics(
-          kafka,
-          [
-            { topic: transferResults, numPartitions: this.config.topicPartitions },
-            { topic: deadLetterTopic, numPartitions: 1, written: true },
-          ],
-          this.config.topicReplication,
-        ),
-      // A misconfiguration found at start-up (logged by the processor): payments must not run.
-      () => process.exit(1),
-    );
-  }
-
-  /** `disabled`, or whether settlement consumes yet (`starting` while Kafka does not answer). */
-  get state(): 'disabled' | ExactlyOnceProcessor['state'] {
-    return this.processor?.state ?? 'disabled';
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.processor?.stop();
-  }
-
-  private async settle(record: InputRecord): Promise<void> {
+  /**
+   * A fetched batch: one read and one update. A result that disagrees with the transfer it names
+   * fails the batch; the transport then hands the records over one at a time, and that one alone
+   * is dead-lettered (counted and logged here, when it is alone).
+   */
+  @EventPattern(SETTLEMENT, { batch: true } satisfies KafkaEosPatternExtras)
+  async settle(@Payload() records: InputRecord[]): Promise<void> {
     try {
-      await this.settleAll([record]);
+      await this.settleAll(records);
     } catch (error) {
-      if (error instanceof MismatchedResultError) {
-        // Counted here, where it is dead-lettered (a batch holding it is retried record by record).
+      const [record] = records;
+      if (error instanceof MismatchedResultError && record && records.length === 1) {
         settlementRefusedResults.inc({ reason: 'mismatch' });
         runWithLogContext({ transferId: error.transferId }, () =>
           this.logger.error(`${error.message}; not applied, dead-lettered`, {
