@@ -8,7 +8,7 @@ import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
-import { MetricsHttpController } from './metrics/metrics.http.controller.js';
+import { LedgerMetricsModule } from './metrics/metrics.module.js';
 import { ledgerDataSourceOptions } from './persistence/ledger-data-source.js';
 import { PostingController } from './posting/posting.controller.js';
 import { postingTransport } from './posting/posting.transport.js';
@@ -17,6 +17,7 @@ import { postingTransport } from './posting/posting.transport.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [ledgerConfig] }),
     TerminusModule,
+    LedgerMetricsModule,
     KafkaClientModule.forConfig(ledgerConfig.KEY, 'ledger'),
     TypeOrmModule.forRootAsync({
       inject: [ledgerConfig.KEY],
@@ -32,12 +33,7 @@ import { postingTransport } from './posting/posting.transport.js';
       },
     }),
   ],
-  controllers: [
-    AccountsHttpController,
-    HealthHttpController,
-    MetricsHttpController,
-    PostingController,
-  ],
+  controllers: [AccountsHttpController, HealthHttpController, PostingController],
   providers: [AccountsRepository, postingTransport],
 })
 export class LedgerModule {}

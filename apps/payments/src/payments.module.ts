@@ -6,7 +6,7 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
-import { MetricsHttpController } from './metrics/metrics.http.controller.js';
+import { PaymentsMetricsModule } from './metrics/metrics.module.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { SettlementController } from './settlement/settlement.controller.js';
@@ -19,12 +19,13 @@ import { TransfersModule } from './transfers/transfers.module.js';
     PersistenceModule,
     KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments'),
     TerminusModule,
+    PaymentsMetricsModule,
     OutboxRelayModule.forRoot({ standalone: false }),
     TransfersModule,
     AccountsModule,
     AdminModule,
   ],
-  controllers: [HealthHttpController, MetricsHttpController, SettlementController],
+  controllers: [HealthHttpController, SettlementController],
   providers: [settlementTransport],
 })
 export class PaymentsModule {}

@@ -4,7 +4,7 @@ import { KafkaClientModule } from '#kafka-eos';
 import { TerminusModule } from '@nestjs/terminus';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
-import { MetricsHttpController } from './metrics/metrics.http.controller.js';
+import { PaymentsMetricsModule } from './metrics/metrics.module.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 
@@ -15,8 +15,9 @@ import { PersistenceModule } from './persistence/persistence.module.js';
     PersistenceModule,
     KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments-relay'),
     TerminusModule,
+    PaymentsMetricsModule,
     OutboxRelayModule.forRoot({ standalone: true }),
   ],
-  controllers: [HealthHttpController, MetricsHttpController],
+  controllers: [HealthHttpController],
 })
 export class RelayAppModule {}

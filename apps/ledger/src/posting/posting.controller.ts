@@ -14,7 +14,7 @@ import {
 } from '#kafka-eos';
 import { runWithLogContext, traceIdOf } from '#logging';
 import { ledgerConfig } from '../config/ledger.config.js';
-import { ledgerTransfers } from '../metrics/ledger-metrics.js';
+import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { applyTransfers } from './apply-transfer.js';
 import { decodeTransferRequested } from './decode-transfer-requested.js';
 import { recoverTransferId, rejectUnapplicable } from './reject-unapplicable.js';
@@ -36,6 +36,7 @@ export class PostingController {
   constructor(
     @Inject(ledgerConfig.KEY) private readonly config: ConfigType<typeof ledgerConfig>,
     private readonly db: DataSource,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   /**
@@ -88,7 +89,7 @@ export class PostingController {
       result.type === 'TransferSettled' ? ['settled', ''] : ['rejected', result.reason];
     // Counted per application: a redelivered record after a crash counts again here, although
     // the inbox posts it once (the database is the record of what was posted).
-    ledgerTransfers.inc({ outcome, reason });
+    this.metrics.transfers.inc({ outcome, reason });
     this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
     return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
   }

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Kafka } from 'kafkajs';
 import { ensureTopics, KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
 import { ledgerConfig } from '../config/ledger.config.js';
-import { postingObserver } from '../metrics/ledger-metrics.js';
+import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { POSTING } from './posting.controller.js';
 
 /**
@@ -13,8 +13,8 @@ import { POSTING } from './posting.controller.js';
  */
 export const postingTransport: Provider = {
   provide: KafkaEosServer,
-  inject: [ledgerConfig.KEY, KAFKA_CLIENT],
-  useFactory: (config: ConfigType<typeof ledgerConfig>, kafka: Kafka) => {
+  inject: [ledgerConfig.KEY, KAFKA_CLIENT, LedgerMetrics],
+  useFactory: (config: ConfigType<typeof ledgerConfig>, kafka: Kafka, metrics: LedgerMetrics) => {
     const { topics, topicPartitions, posting } = config;
     const logger = new Logger('Posting');
     if (posting.enabled && posting.guarantee !== 'exactly-once')
@@ -36,7 +36,7 @@ export const postingTransport: Provider = {
           sessionTimeoutMs: posting.sessionTimeoutMs,
           transactionTimeoutMs: posting.transactionTimeoutMs,
           partitionsConsumedConcurrently: posting.partitionsConcurrently,
-          observer: postingObserver,
+          observer: metrics.posting,
         },
       },
       prepare: () =>

@@ -21,11 +21,7 @@ import {
 import { paymentsConfig } from '../config/payments.config.js';
 import { MAX_OUTBOX_MESSAGE_BYTES } from './encode-outbox-message.js';
 import { deletePublished, fetchOutboxBatch, type OutboxRow } from './fetch-outbox-batch.js';
-import {
-  relayBatchRows,
-  relayPublishedRows,
-  relayTransactions,
-} from '../metrics/payments-metrics.js';
+import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { OutboxNotifications } from './outbox-notifications.js';
 import { RelayLease } from './relay-lease.js';
 import {
@@ -56,7 +52,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly notifications: OutboxNotifications;
   private readonly lease: RelayLease;
-  private readonly status = new RelayStatus();
+  private readonly status: RelayStatus;
   private readonly stall: RelayStallWatch;
   private readonly stopping = new AbortController();
   private producer?: TransactionalProducer;
@@ -68,11 +64,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
     private readonly db: DataSource,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly metrics: PaymentsMetrics,
   ) {
+    this.status = new RelayStatus(metrics.relayState);
     this.notifications = new OutboxNotifications(config.databaseUrl, (error) =>
       this.logger.warn(`outbox LISTEN connection failed: ${String(error)}`),
     );
-    this.stall = new RelayStallWatch(db, config.relay.stallThresholdMs, this.logger);
+    this.stall = new RelayStallWatch(db, config.relay.stallThresholdMs, this.logger, metrics);
     this.lease = new RelayLease({
       databaseUrl: config.databaseUrl,
       transactionalId: config.relay.transactionalId,
@@ -179,7 +177,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           return 'failed';
         }
         const failure = error instanceof TransactionFailedError ? error.failure : 'unknown';
-        relayTransactions.inc({
+        this.metrics.relayTransactions.inc({
           outcome: failure === 'fenced' || failure === 'timed-out' ? failure : 'failed',
         });
         if (failure === 'fenced') {
@@ -259,7 +257,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             : undefined;
         // Awaited together, so a failed read is never left unhandled.
         const [, fetched] = await Promise.all([tx.send(toTopicMessages(rows)), more]);
-        relayBatchRows.observe(rows.length);
+        this.metrics.relayBatchRows.observe(rows.length);
         rows = fetched ?? [];
       }
       lost.throwIfAborted();
@@ -270,9 +268,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       });
       crashPoint('relay.before-kafka-commit');
     });
-    relayPublishedRows.inc(Number(next.published - this.position.published));
+    this.metrics.relayPublishedRows.inc(Number(next.published - this.position.published));
     this.position = next;
-    relayTransactions.inc({ outcome: 'committed' });
+    this.metrics.relayTransactions.inc({ outcome: 'committed' });
     crashPoint('relay.after-kafka-commit');
     await deletePublished(this.db, next);
     return true;

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
+import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { RelayStallWatch } from './relay-stall-watch.js';
 import { START_POSITION } from './relay-position.js';
 
@@ -21,6 +22,8 @@ function database(waiting: { count: number; oldestAgeMs: number }): DataSource {
   return { query } as unknown as DataSource;
 }
 
+const metrics = new PaymentsMetrics();
+
 function logger() {
   return { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
 }
@@ -31,7 +34,12 @@ describe('RelayStallWatch', () => {
 
   it('names the holder once rows waited past the threshold, and not on every poll', async () => {
     const log = logger();
-    const watch = new RelayStallWatch(database({ count: 3, oldestAgeMs: 12_000 }), 10_000, log);
+    const watch = new RelayStallWatch(
+      database({ count: 3, oldestAgeMs: 12_000 }),
+      10_000,
+      log,
+      metrics,
+    );
     await watch.readNothing(START_POSITION);
     expect(watch.current).toMatchObject({
       rows: 3,
@@ -59,7 +67,12 @@ describe('RelayStallWatch', () => {
 
   it('says nothing while the waiting rows are younger than the threshold', async () => {
     const log = logger();
-    const watch = new RelayStallWatch(database({ count: 3, oldestAgeMs: 900 }), 10_000, log);
+    const watch = new RelayStallWatch(
+      database({ count: 3, oldestAgeMs: 900 }),
+      10_000,
+      log,
+      metrics,
+    );
     await watch.readNothing(START_POSITION);
     expect(watch.current).toBeUndefined();
     expect(log.warn).not.toHaveBeenCalled();

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { relayHorizonHolderPid, relayStalledSeconds } from '../metrics/payments-metrics.js';
+import type { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { rowsWaitingAfter } from './fetch-outbox-batch.js';
 import { findHorizonHolder, type HorizonHolder } from './horizon-holder.js';
 import type { RelayPosition } from './relay-position.js';
@@ -38,6 +38,10 @@ export class RelayStallWatch {
     private readonly db: DataSource,
     private readonly thresholdMs: number,
     private readonly logger: LoggerService,
+    private readonly metrics: Pick<
+      PaymentsMetrics,
+      'relayStalledSeconds' | 'relayHorizonHolderPid'
+    >,
   ) {}
 
   get current(): RelayStall | undefined {
@@ -56,8 +60,8 @@ export class RelayStallWatch {
       const changed = !this.stall || holder?.pid !== this.stall.holder?.pid;
       this.stall = { waitingSeconds: waiting.oldestAgeMs / 1_000, rows: waiting.count, horizon };
       if (holder) this.stall.holder = holder;
-      relayStalledSeconds.set(this.stall.waitingSeconds);
-      relayHorizonHolderPid.set(holder?.pid ?? 0);
+      this.metrics.relayStalledSeconds.set(this.stall.waitingSeconds);
+      this.metrics.relayHorizonHolderPid.set(holder?.pid ?? 0);
       if (changed || now - this.lastWarning >= WARNING_INTERVAL_MS) {
         this.lastWarning = now;
         this.logger.warn(describeStall(this.stall));
@@ -76,8 +80,8 @@ export class RelayStallWatch {
   /** The relay stopped publishing (standby, fenced, shut down): it reports nothing. */
   forget(): void {
     this.stall = undefined;
-    relayStalledSeconds.set(0);
-    relayHorizonHolderPid.set(0);
+    this.metrics.relayStalledSeconds.set(0);
+    this.metrics.relayHorizonHolderPid.set(0);
   }
 }
 

@@ -1,4 +1,4 @@
-import { relayState } from '../metrics/payments-metrics.js';
+import type { Gauge } from 'prom-client';
 
 /**
  * - `stopped`: not running (relay off in this process, or shut down);
@@ -26,7 +26,7 @@ const VALID_TRANSITIONS: Record<RelayState, readonly RelayState[]> = {
 export class RelayStatus {
   private current: RelayState = 'stopped';
 
-  constructor() {
+  constructor(private readonly gauge: Gauge<'state'>) {
     this.publish();
   }
 
@@ -43,6 +43,6 @@ export class RelayStatus {
   }
 
   private publish(): void {
-    for (const state of RELAY_STATES) relayState.set({ state }, state === this.current ? 1 : 0);
+    for (const state of RELAY_STATES) this.gauge.set({ state }, state === this.current ? 1 : 0);
   }
 }

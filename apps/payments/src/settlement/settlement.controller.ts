@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { KafkaEosExceptionFilter, type InputRecord, type KafkaEosPatternExtras } from '#kafka-eos';
 import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
-import { paymentsTransfers, settlementRefusedResults } from '../metrics/payments-metrics.js';
+import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { mismatchedFields, MismatchedResultError, type StoredTerms } from './check-result.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
 
@@ -21,7 +21,10 @@ export const SETTLEMENT = 'payments.settle-transfers';
 export class SettlementController {
   private readonly logger = new Logger(SettlementController.name);
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly metrics: PaymentsMetrics,
+  ) {}
 
   /**
    * A fetched batch: one read and one update. A result that disagrees with the transfer it names
@@ -35,7 +38,7 @@ export class SettlementController {
     } catch (error) {
       const [record] = records;
       if (error instanceof MismatchedResultError && record && records.length === 1) {
-        settlementRefusedResults.inc({ reason: 'mismatch' });
+        this.metrics.settlementRefusedResults.inc({ reason: 'mismatch' });
         runWithLogContext({ transferId: error.transferId }, () =>
           this.logger.error(`${error.message}; not applied, dead-lettered`, {
             partition: record.partition,
@@ -93,7 +96,7 @@ export class SettlementController {
         if (!stored.has(transferId)) {
           // Not dead-lettered: there is nothing it could ever be applied to (the ledger answers
           // requests payments never issued too, e.g. poison written straight into its topic).
-          settlementRefusedResults.inc({ reason: 'unknown-transfer' });
+          this.metrics.settlementRefusedResults.inc({ reason: 'unknown-transfer' });
           this.logger.warn('result for a transfer payments does not know; not applied');
           return;
         }
@@ -103,7 +106,7 @@ export class SettlementController {
         }
         // A duplicate result later in the same batch is reported as having changed nothing.
         changed.delete(transferId);
-        paymentsTransfers.inc({ outcome: status });
+        this.metrics.paymentsTransfers.inc({ outcome: status });
         this.logger.log(`transfer ${status}${reason ? `: ${reason}` : ''}`);
       });
     }

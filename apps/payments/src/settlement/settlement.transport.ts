@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { deadLetterTopicOf } from '#contracts';
 import { ensureTopics, KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
-import { settlementObserver } from '../metrics/payments-metrics.js';
+import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { SETTLEMENT } from './settlement.controller.js';
 
 /**
@@ -14,8 +14,12 @@ import { SETTLEMENT } from './settlement.controller.js';
  */
 export const settlementTransport: Provider = {
   provide: KafkaEosServer,
-  inject: [paymentsConfig.KEY, KAFKA_CLIENT],
-  useFactory: (config: ConfigType<typeof paymentsConfig>, kafka: Kafka) => {
+  inject: [paymentsConfig.KEY, KAFKA_CLIENT, PaymentsMetrics],
+  useFactory: (
+    config: ConfigType<typeof paymentsConfig>,
+    kafka: Kafka,
+    metrics: PaymentsMetrics,
+  ) => {
     const { transferResults } = config.topics;
     const { settlement } = config;
     const deadLetterTopic = deadLetterTopicOf(transferResults);
@@ -32,7 +36,7 @@ export const settlementTransport: Provider = {
           sessionTimeoutMs: settlement.sessionTimeoutMs,
           transactionTimeoutMs: settlement.transactionTimeoutMs,
           partitionsConsumedConcurrently: settlement.partitionsConcurrently,
-          observer: settlementObserver,
+          observer: metrics.settlement,
         },
       },
       // Accepting transfers needs no Kafka: settlement starts when Kafka answers, not before the

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { addToLogContext, traceIdOf } from '#logging';
 import { paymentsConfig, type PaymentsConfig } from '../../config/payments.config.js';
-import { paymentsTransfers } from '../../metrics/payments-metrics.js';
+import { PaymentsMetrics } from '../../metrics/payments-metrics.js';
 import { appendToOutbox } from '../../outbox/append-to-outbox.js';
 import { IdempotencyKeyReusedError } from '../transfer.errors.js';
 import { acceptedTransferSchema, type AcceptedTransfer } from '../transfer.response.js';
@@ -33,6 +33,7 @@ export class CreateTransferService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+    private readonly metrics: PaymentsMetrics,
   ) {}
 
   /**
@@ -61,7 +62,7 @@ export class CreateTransferService {
       return true;
     });
     if (created) {
-      paymentsTransfers.inc({ outcome: 'accepted' });
+      this.metrics.paymentsTransfers.inc({ outcome: 'accepted' });
       this.logger.log(`transfer accepted: ${transfer.amount} ${transfer.currency}`);
       return { transfer, replayed: false };
     }
