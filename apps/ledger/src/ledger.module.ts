@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrateAsOwner } from '#config';
 import { KafkaClientModule } from '#kafka-eos';
+import { TracingModule } from '#logging';
 import { AccountsHttpController } from './accounts/accounts.http.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { ledgerConfig } from './config/ledger.config.js';
@@ -16,6 +17,7 @@ import { postingTransport } from './posting/posting.transport.js';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [ledgerConfig] }),
+    TracingModule.forRoot('ledger'),
     TerminusModule,
     LedgerMetricsModule,
     KafkaClientModule.forConfig(ledgerConfig.KEY, 'ledger'),

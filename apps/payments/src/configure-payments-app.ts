@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { routeManagementApart } from '#health';
 import { KafkaEosServer } from '#kafka-eos';
-import { runWithLogContext, traceIdOf } from '#logging';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
+import { traceRequests } from './tracing/trace-requests.js';
 
 /**
  * Everything main.ts does to the app besides starting the transport and listening
@@ -15,15 +14,9 @@ export function configurePaymentsApp(app: NestExpressApplication): NestExpressAp
   app.enableShutdownHooks();
   // First: /metrics and /docs (set up below) on the management listener only.
   routeManagementApart(app);
-  // Every log line written while handling a request carries its trace id (and, once known,
-  // the transfer id).
-  app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
-    const header = request.headers.traceparent;
-    runWithLogContext(
-      { traceId: traceIdOf(typeof header === 'string' ? header : undefined) },
-      next,
-    );
-  });
+  // Each request in a span of its own, a child of the caller's trace context; every log line
+  // written meanwhile carries its trace id (and, once known, the transfer id).
+  app.use(traceRequests);
   // express.json (the app is created with bodyParser: false): JSON bodies only, objects or
   // arrays at the top level (strict), 16 KiB at most. Its errors reach ApiExceptionFilter.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });

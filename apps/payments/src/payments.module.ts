@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { KafkaClientModule } from '#kafka-eos';
+import { TracingModule } from '#logging';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
@@ -18,6 +19,7 @@ import { TransfersModule } from './transfers/transfers.module.js';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
     KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments'),
+    TracingModule.forRoot('payments'),
     TerminusModule,
     PaymentsMetricsModule,
     OutboxRelayModule.forRoot({ standalone: false }),

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { KafkaClientModule } from '#kafka-eos';
+import { TracingModule } from '#logging';
 import { TerminusModule } from '@nestjs/terminus';
 import { paymentsConfig } from './config/payments.config.js';
 import { HealthHttpController } from './health/health.http.controller.js';
@@ -14,6 +15,7 @@ import { PersistenceModule } from './persistence/persistence.module.js';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [paymentsConfig] }),
     PersistenceModule,
     KafkaClientModule.forConfig(paymentsConfig.KEY, 'payments-relay'),
+    TracingModule.forRoot('payments-relay'),
     TerminusModule,
     PaymentsMetricsModule,
     OutboxRelayModule.forRoot({ standalone: true }),

@@ -91,7 +91,7 @@ export class PostingController {
     // the inbox posts it once (the database is the record of what was posted).
     this.metrics.transfers.inc({ outcome, reason });
     this.logger.log(`transfer ${outcome}${reason ? `: ${reason}` : ''}`);
-    return [toResultRecord(this.config.topics.transferResults, result, record.headers)];
+    return [toResultRecord(this.config.topics.transferResults, result)];
   }
 }
 
@@ -102,18 +102,13 @@ function logContext(record: InputRecord): { transferId?: string; traceId?: strin
   };
 }
 
-function toResultRecord(
-  topic: string,
-  result: TransferResultV1,
-  inputHeaders: Record<string, string>,
-): OutputRecord {
+/** The transport adds the trace context (`traceparent`: a child of the request's). */
+function toResultRecord(topic: string, result: TransferResultV1): OutputRecord {
   const headers: Record<string, string> = {
     [EventHeaders.eventId]: result.eventId,
     [EventHeaders.eventType]: result.type,
     [EventHeaders.eventVersion]: String(result.version),
     [EventHeaders.contentType]: 'application/json',
   };
-  const traceparent = inputHeaders[EventHeaders.traceparent];
-  if (traceparent) headers[EventHeaders.traceparent] = traceparent;
   return { topic, key: result.transferId, value: JSON.stringify(result), headers };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { activeTraceparent } from '#logging';
 
 /** Version 00 of https://www.w3.org/TR/trace-context/#traceparent-header: lower-case hex only. */
 const TRACEPARENT_V00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -18,9 +19,13 @@ export function newTraceparent(): string {
 }
 
 /**
- * The trace context to carry with an event: the caller's when it is valid, otherwise a fresh
- * one (the spec says to restart the trace rather than propagate a malformed header).
+ * The trace context to carry with an event: the request's span (a child of the caller's context,
+ * or a no-op span carrying the caller's context on when no tracing SDK records), else the
+ * caller's header when it is valid, otherwise a fresh one (the spec says to restart the trace
+ * rather than propagate a malformed header).
  */
 export function traceparentFor(header: string | string[] | undefined): string {
+  const active = activeTraceparent();
+  if (active !== undefined && isValidTraceparent(active)) return active;
   return typeof header === 'string' && isValidTraceparent(header) ? header : newTraceparent();
 }

@@ -9,6 +9,7 @@ import { RecordProcessor } from '../processor/record-processor.js';
 import type { OutputRecord } from '../records.js';
 import { KafkaEosContext } from './kafka-eos.context.js';
 import { isDefaultFilterError } from './kafka-eos.exception-filter.js';
+import { RecordSpans } from './record-spans.js';
 
 /** What one pattern consumes, and how: its topic, group, dead letters and delivery guarantee. */
 export type KafkaEosSubscription = Omit<
@@ -156,12 +157,21 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
       const context = new KafkaEosContext([
         { topic: first.topic, partition: first.partition, records, attempt, heartbeat },
       ]);
-      if (!batch) return [toOutputs(await this.call(handler, first, context), pattern)];
-      const answer = await this.call(handler, records, context);
-      if (answer === undefined || answer === null) return records.map(() => []);
-      if (!Array.isArray(answer))
-        throw new Error(`${pattern}: a batch handler answers one list of records per record`);
-      return answer.map((outputs) => toOutputs(outputs, pattern));
+      const spans = new RecordSpans(pattern, records);
+      try {
+        const outputs = await spans.run(async () => {
+          if (!batch) return [toOutputs(await this.call(handler, first, context), pattern)];
+          const answer = await this.call(handler, records, context);
+          if (answer === undefined || answer === null) return records.map(() => []);
+          if (!Array.isArray(answer))
+            throw new Error(`${pattern}: a batch handler answers one list of records per record`);
+          return answer.map((outputs) => toOutputs(outputs, pattern));
+        });
+        return spans.answered(outputs);
+      } catch (error) {
+        spans.failed(error);
+        throw error;
+      }
     };
   }
 
@@ -180,7 +190,14 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
           failure,
         },
       ]);
-      return toOutputs(await this.call(handler, record, context), deadLetterPattern(pattern));
+      const spans = new RecordSpans(deadLetterPattern(pattern), [record]);
+      try {
+        const answer = await spans.run(() => this.call(handler, record, context));
+        return spans.answered([toOutputs(answer, deadLetterPattern(pattern))])[0] ?? [];
+      } catch (error) {
+        spans.failed(error);
+        throw error;
+      }
     };
   }
 

@@ -1,0 +1,70 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
+import type { InputRecord, OutputRecord } from '../records.js';
+
+const tracer = () => trace.getTracer('kafka-eos');
+
+/**
+ * One span per record a handler gets, a child of the context in the record's headers (W3C
+ * `traceparent`); the records it answers with carry this span's context on. With no tracing SDK
+ * registered the span is a no-op that carries the record's own context.
+ */
+export class RecordSpans {
+  private readonly spans: Span[];
+
+  constructor(pattern: string, records: InputRecord[]) {
+    this.spans = records.map((record) =>
+      tracer().startSpan(
+        `${record.topic} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': record.topic,
+            'messaging.destination.partition.id': String(record.partition),
+            'messaging.kafka.offset': Number(record.offset),
+            'kafka_eos.pattern': pattern,
+          },
+        },
+        propagation.extract(ROOT_CONTEXT, record.headers),
+      ),
+    );
+  }
+
+  /** Runs `work` with the span of a single record active (a batch has no one span to choose). */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const [only] = this.spans;
+    if (this.spans.length !== 1 || !only) return work();
+    return context.with(trace.setSpan(context.active(), only), work);
+  }
+
+  /** The answers of each record, with its span's context in their headers; the spans end. */
+  answered(outputs: OutputRecord[][]): OutputRecord[][] {
+    const traced = outputs.map((answers, index) => {
+      const span = this.spans[index];
+      if (!span) return answers;
+      const carrier: Record<string, string> = {};
+      propagation.inject(trace.setSpan(ROOT_CONTEXT, span), carrier);
+      if (!carrier.traceparent) return answers;
+      return answers.map((o) => ({ ...o, headers: { ...o.headers, ...carrier } }));
+    });
+    for (const span of this.spans) span.end();
+    return traced;
+  }
+
+  failed(error: unknown): void {
+    for (const span of this.spans) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      span.end();
+    }
+  }
+}
