@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { routeManagementApart } from '#health';
-import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
+import { HttpErrorFilter } from '#http-errors';
 import { setUpLedgerOpenApi } from './http/openapi.js';
 
 /** Everything main.ts does to the app besides listening, so tests run the same app. */
@@ -8,7 +8,7 @@ export function configureLedgerApp<App extends INestApplication>(app: App): App 
   app.enableShutdownHooks();
   // /metrics and /docs on the management listener only.
   routeManagementApart(app);
-  app.useGlobalFilters(new LedgerExceptionFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), { databaseRetry: 'retry later' }));
   setUpLedgerOpenApi(app);
   return app;
 }

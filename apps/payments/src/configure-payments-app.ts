@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { routeManagementApart } from '#health';
+import { HttpErrorFilter } from '#http-errors';
 import { runWithLogContext, traceIdOf } from '#logging';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
 
@@ -24,9 +24,15 @@ export function configurePaymentsApp(app: NestExpressApplication): NestExpressAp
     );
   });
   // express.json (the app is created with bodyParser: false): JSON bodies only, objects or
-  // arrays at the top level (strict), 16 KiB at most. Its errors reach ApiExceptionFilter.
+  // arrays at the top level (strict), 16 KiB at most. Its errors reach HttpErrorFilter.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
-  app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(
+    new HttpErrorFilter(app.getHttpAdapter(), {
+      databaseRetry: 'retry with the same Idempotency-Key',
+      authenticateScheme: 'Bearer',
+      maxBodyBytes: MAX_BODY_BYTES,
+    }),
+  );
   setUpOpenApi(app);
   return app;
 }
