@@ -11,6 +11,7 @@ const shared = {
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#logging$': '<rootDir>/libs/logging/src/index.ts',
     '^#health$': '<rootDir>/libs/health/src/index.ts',
+    '^#http-errors$': '<rootDir>/libs/http-errors/src/index.ts',
     '^#test-infra$': '<rootDir>/test/infra/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

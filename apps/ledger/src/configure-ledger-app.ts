@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { routeManagementApart } from '#health';
+import { HttpErrorFilter } from '#http-errors';
 import { KafkaEosServer } from '#kafka-eos';
-import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { setUpLedgerOpenApi } from './http/openapi.js';
 
 /**
@@ -12,7 +12,7 @@ export function configureLedgerApp<App extends INestApplication>(app: App): App 
   app.enableShutdownHooks();
   // /metrics and /docs on the management listener only.
   routeManagementApart(app);
-  app.useGlobalFilters(new LedgerExceptionFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), { databaseRetry: 'retry later' }));
   setUpLedgerOpenApi(app);
   // Posting: the controllers' @EventPattern handlers on the Kafka transport. It starts with
   // app.startAllMicroservices() and stops when the app closes, before the database does.

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { routeManagementApart } from '#health';
+import { HttpErrorFilter } from '#http-errors';
 import { KafkaEosServer } from '#kafka-eos';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { setUpOpenApi } from './http/openapi.js';
 import { traceRequests } from './tracing/trace-requests.js';
@@ -18,9 +18,15 @@ export function configurePaymentsApp(app: NestExpressApplication): NestExpressAp
   // written meanwhile carries its trace id (and, once known, the transfer id).
   app.use(traceRequests);
   // express.json (the app is created with bodyParser: false): JSON bodies only, objects or
-  // arrays at the top level (strict), 16 KiB at most. Its errors reach ApiExceptionFilter.
+  // arrays at the top level (strict), 16 KiB at most. Its errors reach HttpErrorFilter.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
-  app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(
+    new HttpErrorFilter(app.getHttpAdapter(), {
+      databaseRetry: 'retry with the same Idempotency-Key',
+      authenticateScheme: 'Bearer',
+      maxBodyBytes: MAX_BODY_BYTES,
+    }),
+  );
   setUpOpenApi(app);
   // Settlement: the @EventPattern handlers on the Kafka transport. It starts with
   // app.startAllMicroservices() and stops when the app closes, before the database does.

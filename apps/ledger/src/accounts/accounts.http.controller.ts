@@ -1,11 +1,8 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
-  ConflictException,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Put,
@@ -22,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import { currencySchema, entriesQuerySchema, isUuid } from '#contracts';
+import { CodedError } from '#http-errors';
 import { SERVICE_TOKEN } from '../http/openapi.js';
 import { ServiceTokenGuard } from '../http/service-token.guard.js';
 import { AccountsRepository, type AccountView, type EntryView } from './accounts.repository.js';
@@ -39,12 +37,11 @@ const openAccountBody = z
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new BadRequestException({
-    statusCode: 400,
-    code: 'VALIDATION_FAILED',
-    message: 'the request is invalid',
-    details: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-  });
+  throw new CodedError(
+    'VALIDATION_FAILED',
+    'the request is invalid',
+    result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+  );
 }
 
 /**
@@ -72,11 +69,7 @@ export class AccountsHttpController {
     const { id, currency, allowNegative } = parse(openAccountBody, body);
     const account = await this.accounts.open(id, currency, allowNegative);
     if (account.currency !== currency || account.allowNegative !== allowNegative) {
-      throw new ConflictException({
-        statusCode: 409,
-        code: 'ACCOUNT_EXISTS',
-        message: `account ${id} exists with other terms`,
-      });
+      throw new CodedError('ACCOUNT_EXISTS', `account ${id} exists with other terms`);
     }
     return account;
   }
@@ -111,12 +104,7 @@ export class AccountsHttpController {
 
   private async existing(id: string): Promise<AccountView> {
     const account = isUuid(id) ? await this.accounts.find(id.toLowerCase()) : undefined;
-    if (!account)
-      throw new NotFoundException({
-        statusCode: 404,
-        code: 'ACCOUNT_NOT_FOUND',
-        message: `no account ${id}`,
-      });
+    if (!account) throw new CodedError('ACCOUNT_NOT_FOUND', `no account ${id}`);
     return account;
   }
 }

@@ -1,12 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { bearerCredential, secretMatcher } from '#config';
+import { CodedError } from '#http-errors';
 import { ledgerConfig, type LedgerConfig } from '../config/ledger.config.js';
 
 /**
@@ -24,10 +19,9 @@ export class ServiceTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const { headers } = context.switchToHttp().getRequest<IncomingMessage>();
     if (this.matches(bearerCredential(headers.authorization))) return true;
-    throw new UnauthorizedException({
-      statusCode: 401,
-      code: 'UNAUTHENTICATED',
-      message: 'The ledger API is internal: send the service token as "Authorization: Bearer".',
-    });
+    throw new CodedError(
+      'UNAUTHENTICATED',
+      'The ledger API is internal: send the service token as "Authorization: Bearer".',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '#http-errors';
 
 /**
  * Also for an account that exists but belongs to another client: whether it exists is not

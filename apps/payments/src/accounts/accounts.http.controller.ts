@@ -27,7 +27,7 @@ import { entriesQuerySchema } from '#contracts';
 import { ApiKeyGuard } from '../authentication/api-key.guard.js';
 import { AuthenticatedClient } from '../authentication/authenticated-client.decorator.js';
 import { ClientRateLimitGuard } from '../authentication/client-rate-limit.guard.js';
-import { ApiErrorResponse } from '../http/error-body.js';
+import { ApiErrorResponse } from '#http-errors';
 import { requireJsonContentType } from '../http/json-body.js';
 import { openApiSchema } from '../http/openapi-schema.js';
 import {

@@ -33,7 +33,7 @@ import { AdminKeyGuard } from '../authentication/admin-key.guard.js';
 import { AuthenticatedClient } from '../authentication/authenticated-client.decorator.js';
 import { paymentsConfig, type PaymentsConfig } from '../config/payments.config.js';
 import { ValidationFailedError } from '../errors/request-errors.js';
-import { ApiErrorResponse } from '../http/error-body.js';
+import { ApiErrorResponse } from '#http-errors';
 import { requireJsonContentType } from '../http/json-body.js';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { traceparentFor } from '../tracing/traceparent.js';

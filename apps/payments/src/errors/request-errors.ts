@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DomainError, type ErrorDetail } from './domain-error.js';
+import { DomainError, type ErrorDetail } from '#http-errors';
 
 export class ValidationFailedError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
@@ -42,7 +42,7 @@ export class UnauthenticatedError extends DomainError {
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
 
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(override readonly retryAfterSeconds: number) {
     super(`Too many requests for this API key; retry after ${retryAfterSeconds} s (Retry-After).`);
   }
 }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { errorBodySchema } from './error-body.js';
+import { errorBodySchema } from '#http-errors';
 import { openApiSchema } from './openapi-schema.js';
 
 const description = `

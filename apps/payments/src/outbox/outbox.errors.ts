@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '#http-errors';
 
 /**
  * The event a request would publish is larger than the outbox accepts (`MAX_OUTBOX_MESSAGE_BYTES`).

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '#http-errors';
 
 export class IdempotencyKeyMissingError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_MISSING';

@@ -22,7 +22,7 @@ import { AccountsService } from '../../accounts/accounts.service.js';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
 import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
-import { ApiErrorResponse } from '../../http/error-body.js';
+import { ApiErrorResponse } from '#http-errors';
 import { requireJsonContentType } from '../../http/json-body.js';
 import { openApiSchema } from '../../http/openapi-schema.js';
 import { traceparentFor } from '../../tracing/traceparent.js';

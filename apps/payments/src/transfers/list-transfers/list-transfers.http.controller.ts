@@ -10,7 +10,7 @@ import {
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
 import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
-import { ApiErrorResponse } from '../../http/error-body.js';
+import { ApiErrorResponse } from '#http-errors';
 import { openApiSchema } from '../../http/openapi-schema.js';
 import { transferPageSchema, type TransferPage } from '../transfer.response.js';
 import { listTransfersQuerySchema, parseListTransfersQuery } from './list-transfers.request.js';

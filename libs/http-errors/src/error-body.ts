@@ -1,7 +1,7 @@
 import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { z } from 'zod';
 
-/** The body of every error answer. */
+/** The body of every error answer, in both APIs. */
 export const errorBodySchema = z.object({
   statusCode: z.int().min(400).max(599).meta({ example: 400 }),
   code: z.string().meta({
@@ -23,6 +23,9 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
-/** Documents one error answer of an endpoint (the `ErrorBody` schema is added in openapi.ts). */
+/**
+ * Documents one error answer of an endpoint; the app's OpenAPI set-up adds the `ErrorBody` schema
+ * (payments' http/openapi.ts).
+ */
 export const ApiErrorResponse = (status: number, description: string) =>
   ApiResponse({ status, description, schema: { $ref: getSchemaPath('ErrorBody') } });
