@@ -2,23 +2,20 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { deliveryGuarantees } from '../delivery-guarantee.js';
 import type { DeadLetterAnswer, RecordsHandler } from '../processor/handle-records.js';
-import type { RecordProcessorOptions } from '../processor/processor-options.js';
 import { RecordProcessor } from '../processor/record-processor.js';
-import type { OutputRecord } from '../records.js';
 import { KafkaEosContext } from './kafka-eos.context.js';
 import { isDefaultFilterError } from './kafka-eos.exception-filter.js';
 import { RecordSpans } from './record-spans.js';
+import {
+  deadLetterPattern,
+  toOutputs,
+  validateSubscriptions,
+  type KafkaEosPatternExtras,
+  type KafkaEosSubscription,
+} from './subscriptions.js';
 
-/** What one pattern consumes, and how: its topic, group, dead letters and delivery guarantee. */
-export type KafkaEosSubscription = Omit<
-  RecordProcessorOptions,
-  'kafka' | 'handler' | 'together' | 'answerDeadLetter' | 'logger'
-> & {
-  /** Off: the handler stays registered, nothing is consumed (default on). */
-  enabled?: boolean;
-};
+export { deadLetterPattern, type KafkaEosPatternExtras, type KafkaEosSubscription };
 
 export interface KafkaEosServerOptions {
   kafka: Kafka;
@@ -29,17 +26,6 @@ export interface KafkaEosServerOptions {
   /** Start-up met an error that waiting does not cure (e.g. a topic's replication too low). */
   onFatal?: (error: Error) => void;
   logger?: Logger;
-}
-
-/** The second argument of `@EventPattern(pattern, extras)` on this transport. */
-export interface KafkaEosPatternExtras {
-  /** The handler gets all the records of a fetch at once (`InputRecord[]`), and answers each. */
-  batch?: boolean;
-}
-
-/** The pattern of the handler answering the records of `pattern` that go to the dead letters. */
-export function deadLetterPattern(pattern: string): string {
-  return `${pattern}.dead-letter`;
 }
 
 /**
@@ -79,7 +65,7 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
   /** Checks the handlers against the subscriptions, then starts consuming (in the background). */
   listen(callback: (error?: unknown) => void): void {
     try {
-      this.validate();
+      validateSubscriptions(this.options.subscriptions, [...this.messageHandlers.keys()]);
     } catch (error) {
       callback(error);
       return;
@@ -116,30 +102,6 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
 
   unwrap<T>(): T {
     return this.processors as T;
-  }
-
-  private validate(): void {
-    const { subscriptions } = this.options;
-    for (const route of this.messageHandlers.keys()) {
-      const base = route.endsWith('.dead-letter') ? route.slice(0, -'.dead-letter'.length) : route;
-      if (!subscriptions[base] && !subscriptions[route])
-        throw new Error(`${route}: a handler with no subscription (no topic to consume)`);
-    }
-    for (const [pattern, s] of Object.entries(subscriptions)) {
-      const where = `subscription ${pattern}`;
-      if (s.enabled !== false && !this.messageHandlers.has(pattern))
-        throw new Error(`${where}: no @EventPattern('${pattern}') handler`);
-      for (const name of ['topic', 'groupId', 'deadLetterTopic'] as const) {
-        if (typeof s[name] !== 'string' || s[name].trim() === '')
-          throw new Error(`${where}: ${name} must be a topic or group name`);
-      }
-      if (s.deadLetterTopic === s.topic)
-        throw new Error(`${where}: the dead-letter topic cannot be the topic consumed`);
-      if (s.guarantee !== undefined && !deliveryGuarantees.includes(s.guarantee))
-        throw new Error(`${where}: guarantee must be one of ${deliveryGuarantees.join(', ')}`);
-      if (s.maxAttempts !== undefined && !(Number.isInteger(s.maxAttempts) && s.maxAttempts > 0))
-        throw new Error(`${where}: maxAttempts must be a positive integer`);
-    }
   }
 
   private extras(pattern: string): KafkaEosPatternExtras {
@@ -222,17 +184,4 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
       throw new Error(error.message, { cause: error });
     }
   }
-}
-
-/** A handler's answer for one record: no records, or a list of them. */
-function toOutputs(answer: unknown, pattern: string): OutputRecord[] {
-  if (answer === undefined || answer === null) return [];
-  const outputs = Array.isArray(answer) ? answer : [answer];
-  for (const output of outputs as Array<Partial<OutputRecord> | null>) {
-    const valid =
-      typeof output?.topic === 'string' &&
-      (typeof output.value === 'string' || Buffer.isBuffer(output.value));
-    if (!valid) throw new Error(`${pattern}: a handler answers records with a topic and a value`);
-  }
-  return outputs as OutputRecord[];
 }
