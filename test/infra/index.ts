@@ -12,3 +12,4 @@ export { LocalKafkaCluster, kafkaLibDir, type KafkaSaslSetup } from './local-kaf
 export { LocalPostgres } from './local-postgres.js';
 export { freePort } from './free-port.js';
 export { uniqueName } from './unique-name.js';
+export { KafkaFaultProxy, KafkaApiKey } from './kafka-fault-proxy.js';

@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 import { waitForKafkaReady } from './kafka-readiness.js';
 import { repoRoot } from './repo-root.js';
+import { KafkaFaultProxy } from './kafka-fault-proxy.js';
 
 const run = promisify(execFile);
 
@@ -131,6 +132,8 @@ export interface LocalKafkaNode {
   dataDir: string;
   logFile: string;
   process?: ChildProcess;
+  /** With `proxied`: the proxy in front of the node, whose port the node advertises. */
+  proxy?: KafkaFaultProxy;
 }
 
 /**
@@ -166,6 +169,8 @@ export class LocalKafkaCluster {
     size?: number;
     log?: (line: string) => void;
     sasl?: KafkaSaslSetup;
+    /** Each node behind a `KafkaFaultProxy` that it advertises: clients reach it only through it. */
+    proxied?: boolean;
   }): Promise<LocalKafkaCluster> {
     try {
       return await LocalKafkaCluster.startOnce(options);
@@ -180,6 +185,7 @@ export class LocalKafkaCluster {
     size?: number;
     log?: (line: string) => void;
     sasl?: KafkaSaslSetup;
+    proxied?: boolean;
   }): Promise<LocalKafkaCluster> {
     const log = options.log ?? (() => undefined);
     const size = options.size ?? 1;
@@ -190,9 +196,14 @@ export class LocalKafkaCluster {
     const nodes: LocalKafkaNode[] = [];
     for (let nodeId = 1; nodeId <= size; nodeId++) {
       const dataDir = join(rootDir, `node-${nodeId}`);
+      const brokerPort = await freePort();
+      const proxy = options.proxied
+        ? await KafkaFaultProxy.start({ host: '127.0.0.1', port: brokerPort })
+        : undefined;
       nodes.push({
         nodeId,
-        brokerPort: await freePort(),
+        brokerPort,
+        ...(proxy && { proxy }),
         controllerPort: await freePort(),
         dataDir,
         logFile: join(rootDir, `node-${nodeId}.log`),
@@ -214,7 +225,7 @@ export class LocalKafkaCluster {
   }
 
   get brokers(): string[] {
-    return this.nodes.map((n) => `127.0.0.1:${n.brokerPort}`);
+    return this.nodes.map((n) => `127.0.0.1:${n.proxy?.port ?? n.brokerPort}`);
   }
 
   /** The version the broker itself reports in its start-up log ("Kafka version: x.y.z"). */
@@ -243,7 +254,7 @@ export class LocalKafkaCluster {
         `node.id=${node.nodeId}`,
         `controller.quorum.voters=${voters}`,
         `listeners=${listener}://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-        `advertised.listeners=${listener}://127.0.0.1:${node.brokerPort}`,
+        `advertised.listeners=${listener}://127.0.0.1:${node.proxy?.port ?? node.brokerPort}`,
         'controller.listener.names=CONTROLLER',
         `listener.security.protocol.map=${listener}:${listener},CONTROLLER:PLAINTEXT`,
         `inter.broker.listener.name=${listener}`,
@@ -335,6 +346,7 @@ export class LocalKafkaCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.stopNode(n.nodeId)));
+    await Promise.all(this.nodes.map((n) => n.proxy?.close() ?? Promise.resolve()));
     if (!process.env.EOS_KEEP_KAFKA_DATA) rmSync(this.rootDir, { recursive: true, force: true });
   }
 
