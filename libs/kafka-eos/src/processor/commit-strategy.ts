@@ -1,5 +1,4 @@
 import type { Kafka } from 'kafkajs';
-import type { DeliveryGuarantee } from '../delivery-guarantee.js';
 import type { EosLogger } from '../kafka-factory.js';
 import type { OutputRecord } from '../records.js';
 import type { ProcessorObserver } from './processor-options.js';
@@ -60,5 +59,3 @@ export class CommitFailedError extends Error {
     super(message, options);
   }
 }
-
-export type { DeliveryGuarantee };

@@ -1,5 +1,4 @@
 import { backoffMs, delay } from '../backoff.js';
-import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../batch-bytes.js';
 import { toDeadLetter, type DeadLetterFailure } from '../dead-letter.js';
 import { dependencyOutage } from '../dependency-errors.js';
 import type { EosLogger } from '../kafka-factory.js';
@@ -37,6 +36,8 @@ export interface HandleRecordsOptions {
   together: boolean;
   maxRecordsTogether: number;
   maxAttempts: number;
+  /** The most bytes a dead letter may take: the topics' limit, known once the processor started. */
+  maxBytes: () => number;
   logger: EosLogger;
   observer?: ProcessorObserver;
 }
@@ -52,8 +53,6 @@ type Outputs = OutputRecord[] | undefined;
  */
 export class RecordHandling {
   private readonly attemptsByOffset = new Map<string, number>();
-  /** The most bytes a dead letter may take: the dead-letter topic's limit, known once started. */
-  maxBytes = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
 
   constructor(private readonly options: HandleRecordsOptions) {}
 
@@ -182,7 +181,7 @@ export class RecordHandling {
       answered,
     });
     return [
-      toDeadLetter(record, deadLetterTopic, { ...failure, answered }, this.maxBytes),
+      toDeadLetter(record, deadLetterTopic, { ...failure, answered }, this.options.maxBytes()),
       ...answer,
     ];
   }

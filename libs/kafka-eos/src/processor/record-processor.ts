@@ -40,6 +40,7 @@ export class RecordProcessor {
       together: options.together ?? false,
       maxRecordsTogether: options.maxRecordsTogether ?? 200,
       maxAttempts: options.maxAttempts ?? 5,
+      maxBytes: () => this.maxBatchBytes,
       logger: options.logger,
       observer: options.observer,
     });
@@ -88,7 +89,6 @@ export class RecordProcessor {
   async start(): Promise<void> {
     const { kafka, deadLetterTopic, outputTopics = [] } = this.options;
     this.maxBatchBytes = await maxMessageBytes(kafka, [deadLetterTopic, ...outputTopics]);
-    this.handling.maxBytes = this.maxBatchBytes;
     await this.admin.connect();
     await this.commits.connect();
     await this.consumer.connect();

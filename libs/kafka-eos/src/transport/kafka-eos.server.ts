@@ -119,21 +119,14 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
       const context = new KafkaEosContext([
         { topic: first.topic, partition: first.partition, records, attempt, heartbeat },
       ]);
-      const spans = new RecordSpans(pattern, records);
-      try {
-        const outputs = await spans.run(async () => {
-          if (!batch) return [toOutputs(await this.call(handler, first, context), pattern)];
-          const answer = await this.call(handler, records, context);
-          if (answer === undefined || answer === null) return records.map(() => []);
-          if (!Array.isArray(answer))
-            throw new Error(`${pattern}: a batch handler answers one list of records per record`);
-          return answer.map((outputs) => toOutputs(outputs, pattern));
-        });
-        return spans.answered(outputs);
-      } catch (error) {
-        spans.failed(error);
-        throw error;
-      }
+      return new RecordSpans(pattern, records).around(async () => {
+        if (!batch) return [toOutputs(await this.call(handler, first, context), pattern)];
+        const answer = await this.call(handler, records, context);
+        if (answer === undefined || answer === null) return records.map(() => []);
+        if (!Array.isArray(answer))
+          throw new Error(`${pattern}: a batch handler answers one list of records per record`);
+        return answer.map((outputs) => toOutputs(outputs, pattern));
+      });
     };
   }
 
@@ -152,14 +145,11 @@ export class KafkaEosServer extends Server implements CustomTransportStrategy {
           failure,
         },
       ]);
-      const spans = new RecordSpans(deadLetterPattern(pattern), [record]);
-      try {
-        const answer = await spans.run(() => this.call(handler, record, context));
-        return spans.answered([toOutputs(answer, deadLetterPattern(pattern))])[0] ?? [];
-      } catch (error) {
-        spans.failed(error);
-        throw error;
-      }
+      const answerPattern = deadLetterPattern(pattern);
+      const [answer = []] = await new RecordSpans(answerPattern, [record]).around(async () => [
+        toOutputs(await this.call(handler, record, context), answerPattern),
+      ]);
+      return answer;
     };
   }
 

@@ -39,15 +39,26 @@ export class RecordSpans {
     );
   }
 
-  /** Runs `work` with the span of a single record active (a batch has no one span to choose). */
-  run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a handler call inside the spans (a single record's span active: a batch has no one span
+   * to choose) and returns each record's answers with its span's context in their headers. The
+   * spans end with the call, marked failed if it throws.
+   */
+  async around(work: () => Promise<OutputRecord[][]>): Promise<OutputRecord[][]> {
     const [only] = this.spans;
-    if (this.spans.length !== 1 || !only) return work();
-    return context.with(trace.setSpan(context.active(), only), work);
+    try {
+      const outputs =
+        this.spans.length === 1 && only
+          ? await context.with(trace.setSpan(context.active(), only), work)
+          : await work();
+      return this.answered(outputs);
+    } catch (error) {
+      this.failed(error);
+      throw error;
+    }
   }
 
-  /** The answers of each record, with its span's context in their headers; the spans end. */
-  answered(outputs: OutputRecord[][]): OutputRecord[][] {
+  private answered(outputs: OutputRecord[][]): OutputRecord[][] {
     const traced = outputs.map((answers, index) => {
       const span = this.spans[index];
       if (!span) return answers;
@@ -60,7 +71,7 @@ export class RecordSpans {
     return traced;
   }
 
-  failed(error: unknown): void {
+  private failed(error: unknown): void {
     for (const span of this.spans) {
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
