@@ -96,6 +96,19 @@ describe('KafkaFaultProxy', () => {
     expect(proxy.applied.swallowed).toBe(1);
   });
 
+  it('swallows every response of an API key until disarmed, then forwards them again', async () => {
+    proxy.swallowResponses(KafkaApiKey.fetch, Infinity);
+    for (let id = 1; id <= 5; id++) client.write(request(KafkaApiKey.fetch, id));
+    client.write(request(KafkaApiKey.produce, 6));
+    await until(() => received.length === 1, 'the produce response');
+    expect(broker.seen).toEqual([1, 2, 3, 4, 5, 6]);
+    proxy.disarm();
+    client.write(request(KafkaApiKey.fetch, 7));
+    await until(() => received.length === 2, 'the fetch response after disarm');
+    expect(received).toEqual([6, 7]);
+    expect(proxy.applied.swallowed).toBe(5);
+  });
+
   it('holds a response back, and those behind it, for the delay', async () => {
     proxy.delayResponses(KafkaApiKey.produce, 300);
     const sent = Date.now();

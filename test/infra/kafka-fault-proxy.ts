@@ -15,7 +15,8 @@ type Fault = { kind: 'swallow' } | { kind: 'delay'; ms: number };
  */
 export class KafkaFaultProxy {
   private readonly sockets = new Set<Socket>();
-  private readonly armed = new Map<number, Fault[]>();
+  /** Per API key: the faults armed for its next requests, each for `remaining` of them. */
+  private readonly armed = new Map<number, Array<{ fault: Fault; remaining: number }>>();
   /** Faults applied so far, by kind. */
   readonly applied = { swallowed: 0, delayed: 0, cut: 0 };
 
@@ -46,7 +47,10 @@ export class KafkaFaultProxy {
     return this.listening;
   }
 
-  /** The responses to the next `count` requests with `apiKey` never reach the client. */
+  /**
+   * The responses to the next `count` requests with `apiKey` never reach the client
+   * (`Infinity`: every one until `disarm`).
+   */
   swallowResponses(apiKey: number, count = 1): void {
     this.arm(apiKey, count, { kind: 'swallow' });
   }
@@ -54,6 +58,11 @@ export class KafkaFaultProxy {
   /** The responses to the next `count` requests with `apiKey` wait `ms` (and all after them). */
   delayResponses(apiKey: number, ms: number, count = 1): void {
     this.arm(apiKey, count, { kind: 'delay', ms });
+  }
+
+  /** Drops every fault armed and not yet used; responses already held back still come late. */
+  disarm(): void {
+    this.armed.clear();
   }
 
   /** Closes every connection through the proxy now; new ones are accepted as before. */
@@ -71,8 +80,17 @@ export class KafkaFaultProxy {
 
   private arm(apiKey: number, count: number, fault: Fault): void {
     const queue = this.armed.get(apiKey) ?? [];
-    for (let i = 0; i < count; i++) queue.push(fault);
+    queue.push({ fault, remaining: count });
     this.armed.set(apiKey, queue);
+  }
+
+  /** The fault for the next request with `apiKey`, if one is armed (and counts it used). */
+  private take(apiKey: number): Fault | undefined {
+    const queue = this.armed.get(apiKey);
+    const next = queue?.[0];
+    if (!queue || !next) return undefined;
+    if (--next.remaining <= 0) queue.shift();
+    return next.fault;
   }
 
   private relay(client: Socket): void {
@@ -93,7 +111,7 @@ export class KafkaFaultProxy {
       'data',
       frames((frame) => {
         const apiKey = frame.readInt16BE(4);
-        const fault = this.armed.get(apiKey)?.shift();
+        const fault = this.take(apiKey);
         if (fault) pending.set(frame.readInt32BE(8), fault);
         broker.write(frame);
       }),
