@@ -149,6 +149,7 @@ export class LocalKafkaCluster {
     private readonly rootDir: string,
     nodes: LocalKafkaNode[],
     readonly sasl?: KafkaSaslSetup,
+    private readonly extraProperties: Record<string, string> = {},
   ) {
     this.nodes = nodes;
   }
@@ -171,6 +172,8 @@ export class LocalKafkaCluster {
     sasl?: KafkaSaslSetup;
     /** Each node behind a `KafkaFaultProxy` that it advertises: clients reach it only through it. */
     proxied?: boolean;
+    /** Broker settings added to (or replacing) the ones below, e.g. shorter timeouts for a lab. */
+    properties?: Record<string, string>;
   }): Promise<LocalKafkaCluster> {
     try {
       return await LocalKafkaCluster.startOnce(options);
@@ -186,6 +189,7 @@ export class LocalKafkaCluster {
     log?: (line: string) => void;
     sasl?: KafkaSaslSetup;
     proxied?: boolean;
+    properties?: Record<string, string>;
   }): Promise<LocalKafkaCluster> {
     const log = options.log ?? (() => undefined);
     const size = options.size ?? 1;
@@ -209,7 +213,13 @@ export class LocalKafkaCluster {
         logFile: join(rootDir, `node-${nodeId}.log`),
       });
     }
-    const cluster = new LocalKafkaCluster(libDir, rootDir, nodes, options.sasl);
+    const cluster = new LocalKafkaCluster(
+      libDir,
+      rootDir,
+      nodes,
+      options.sasl,
+      options.properties ?? {},
+    );
     try {
       await cluster.format();
       for (const node of nodes) cluster.startNode(node.nodeId);
@@ -270,6 +280,8 @@ export class LocalKafkaCluster {
         // 10 s): a test that lets one time out then waits seconds, not tens. Harmless elsewhere.
         'transaction.abort.timed.out.transaction.cleanup.interval.ms=1000',
         'auto.create.topics.enable=false',
+        // Later lines win: Java's Properties keeps the last value of a repeated key.
+        ...Object.entries(this.extraProperties).map(([key, value]) => `${key}=${value}`),
         '',
       ].join('\n'),
     );
@@ -368,6 +380,24 @@ export class LocalKafkaCluster {
       { maxBuffer: 256 * 1024 * 1024 },
     );
     return stdout;
+  }
+
+  /**
+   * Starts one of Kafka's tools like `runTool`, for a caller that reads its output as it comes;
+   * the tool logs only warnings, to stderr.
+   */
+  spawnTool(className: string, args: string[]): ChildProcess {
+    return spawn(
+      'java',
+      [
+        `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka/tools-log4j2.yaml')}`,
+        '-cp',
+        `${this.libDir}/*`,
+        className,
+        ...args,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
   }
 
   /** Copies the logs somewhere that outlives `stop()` (for failed runs). */
