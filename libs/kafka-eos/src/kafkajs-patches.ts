@@ -14,7 +14,7 @@ interface FilterInput {
 const PATCH = 'patches/kafkajs+2.2.4.patch';
 
 /**
- * Refuses to run on a kafkajs without the project's two fixes (`${PATCH}`, applied by
+ * Refuses to run on a kafkajs without the project's three fixes (`${PATCH}`, applied by
  * `postinstall: patch-package`); an install that skipped them (for example `--ignore-scripts`)
  * is caught at start-up instead of as lost or duplicated records later.
  */
@@ -22,6 +22,7 @@ export function assertKafkajsPatched(): void {
   const require = createRequire(import.meta.url);
   assertReadCommittedFilter(require);
   assertPerPartitionSendRetry(require);
+  assertOneSendAtATime(require);
 }
 
 function unpatched(what: string): Error {
@@ -41,6 +42,18 @@ function assertPerPartitionSendRetry(require: NodeJS.Require): void {
   const source = readFileSync(require.resolve('kafkajs/src/producer/sendMessages.js'), 'utf8');
   if (!source.includes('const acknowledged = new Set()'))
     throw unpatched('a retried send can drop a partition whose leader moved');
+}
+
+/**
+ * An idempotent or transactional producer must not start a send while another one may still
+ * retry: kafkajs 2.2.4 gave a timed-out request's sequence numbers back and let the next send
+ * take them, so one record was answered as a duplicate without being written and the other
+ * written twice (test/kafka/producer-lost-ack.e2e-spec.ts). Recognised by the source, as above.
+ */
+function assertOneSendAtATime(require: NodeJS.Require): void {
+  const source = readFileSync(require.resolve('kafkajs/src/producer/sendMessages.js'), 'utf8');
+  if (!source.includes('return sendOneAtATime'))
+    throw unpatched('concurrent sends of an idempotent producer can lose and double records');
 }
 
 /**
