@@ -8,7 +8,7 @@ import { readCommitted, SENTINEL_HEADER } from '../support/read-topic.js';
  * Seed 001's `*.snapshot` files: the broker keeps, per partition, the last sequence numbers of
  * each producer id, and writes that map to a `.snapshot` file in the partition's folder (on a
  * clean shutdown, and when a segment rolls). Here an idempotent producer's record is written,
- * the answer held back in the proxy, the broker shut down and started again: the snapshot holds
+ * the answer lost in the proxy, the broker shut down and started again: the snapshot holds
  * the producer, and the retry that reaches the restarted broker is still taken as a duplicate.
  * After a clean shutdown the broker reads the map back from the snapshot and does not rebuild it
  * from the log: with the snapshot files deleted before the restart, the retry is written again
@@ -26,7 +26,9 @@ describe("the broker's producer state across a restart", () => {
       clientId: 'producer-snapshot',
       brokers: cluster.brokers,
       logLevel: logLevel.NOTHING,
-      requestTimeout: 1_500,
+      // Longer than the broker's shutdown: the producer does not give up on the lost answer and
+      // retry before the broker is down; it retries when the connection closes.
+      requestTimeout: 60_000,
       // Reconnecting goes through the client's retries, the send through the producer's: both
       // long enough to outlast the broker's restart.
       retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 60 },
@@ -48,13 +50,11 @@ describe("the broker's producer state across a restart", () => {
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const delayedBefore = proxy.applied.delayed;
-    // The broker's answer is held in the proxy, and the retries' answers behind it, until the
-    // broker stops and the connection closes: the producer never hears before the restart.
-    proxy.delayResponses(KafkaApiKey.produce, 30_000);
+    const swallowedBefore = proxy.applied.swallowed;
+    proxy.swallowResponses(KafkaApiKey.produce);
     const sent = producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'once' }] });
     sent.catch(() => undefined);
-    await waitFor(() => proxy.applied.delayed > delayedBefore, {
+    await waitFor(() => proxy.applied.swallowed > swallowedBefore, {
       description: 'the broker answering the first Produce request',
       timeoutMs: 30_000,
     });
