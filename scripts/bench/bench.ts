@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only relay,api,e2e,ledger]`: rates measured in one run
  * against real Kafka and PostgreSQL, each divided by a baseline measured in the same run (issue 7):
  * - relay drain of a pre-filled outbox ÷ a plain non-transactional producer sending the same
- *   records in batches of the same size;
+ *   records in batches of the same size, and that producer with idempotence on ÷ without;
  * - API accept rate ÷ the rate PostgreSQL commits the API's own write from a tight loop;
  * - end to end (HTTP accept → settled) under each delivery guarantee: exactly-once's throughput
  *   and p99 latency ÷ at-least-once's, and the relay's lag at a steady load;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
           measureRelayDrain({ ...infra, ...options, rows: options.outboxRows, batchSize }),
         );
         say(
-          `relay ${fmt(r.relayRowsPerSec)} rows/s (${r.relayWallSec.toFixed(1)} s from process start to empty), plain ${fmt(r.plainMsgsPerSec)} msgs/s`,
+          `relay ${fmt(r.relayRowsPerSec)} rows/s (${r.relayWallSec.toFixed(1)} s from process start to empty), plain ${fmt(r.plainMsgsPerSec)} msgs/s, idempotent ${fmt(r.idempotentMsgsPerSec)} msgs/s`,
         );
         measures.push({
           measure: `relay drain (batch ${batchSize}, ${r.payloadBytes} B payloads)`,
@@ -65,6 +65,13 @@ async function main(): Promise<void> {
           baselineValue: r.plainMsgsPerSec,
           unit: '/s',
           target: 0.8,
+        });
+        measures.push({
+          measure: `idempotent produce (batch ${batchSize})`,
+          value: r.idempotentMsgsPerSec,
+          baseline: 'plain produce acks=-1',
+          baselineValue: r.plainMsgsPerSec,
+          unit: '/s',
         });
       }
     }

@@ -15,6 +15,8 @@ export interface RelayDrainResult {
   /** From starting the process to an empty outbox, start-up included. */
   relayWallSec: number;
   plainMsgsPerSec: number;
+  /** The same plain producer with idempotence on (producer id and sequence numbers). */
+  idempotentMsgsPerSec: number;
 }
 
 interface DrainSetup {
@@ -25,7 +27,10 @@ interface DrainSetup {
   partitions: number;
 }
 
-/** Pre-fills an outbox, times the standalone relay draining it, then a plain producer. */
+/**
+ * Pre-fills an outbox, times the standalone relay draining it, then a plain producer, then the
+ * same producer with idempotence on.
+ */
 export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainResult> {
   const kafka = new Kafka({
     clientId: 'bench',
@@ -34,9 +39,11 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
   });
   const relayTopic = uniqueName('bench-relay');
   const plainTopic = uniqueName('bench-plain');
+  const idempotentTopic = uniqueName('bench-idempotent');
   await ensureTopics(kafka, [
     { topic: relayTopic, numPartitions: setup.partitions },
     { topic: plainTopic, numPartitions: setup.partitions },
+    { topic: idempotentTopic, numPartitions: setup.partitions },
   ]);
   const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.batchSize}`);
   const client = new pg.Client({ connectionString: db.url });
@@ -49,12 +56,22 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
     );
     const relay = await timeRelay(client, { ...setup, url: db.url, topic: relayTopic });
     const plainSec = await timePlainProduce(kafka, plainTopic, messages, setup.batchSize);
+    const idempotentSec = await timePlainProduce(
+      kafka,
+      idempotentTopic,
+      messages,
+      setup.batchSize,
+      {
+        idempotent: true,
+      },
+    );
     return {
       batchSize: setup.batchSize,
       rows: setup.rows,
       payloadBytes,
       ...relay,
       plainMsgsPerSec: setup.rows / plainSec,
+      idempotentMsgsPerSec: setup.rows / idempotentSec,
     };
   } finally {
     await client.end();
@@ -133,8 +150,10 @@ async function timePlainProduce(
   topic: string,
   messages: Message[],
   batchSize: number,
+  { idempotent = false } = {},
 ): Promise<number> {
-  const producer = kafka.producer();
+  // Sends are awaited one at a time, so at most one request is in flight either way.
+  const producer = kafka.producer({ idempotent });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: messages.slice(0, 1) });
