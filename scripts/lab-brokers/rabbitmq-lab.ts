@@ -154,8 +154,12 @@ export class RabbitMqLab implements BrokerLab {
         };
         void client.channel.consume(queue, (m) => void onMessage(m).catch(() => undefined));
       });
+      let crashedHere = false;
+      void crash.then(() => (crashedHere = true));
+      // Stops polling once this consumer crashed: the queue is deleted after the cell.
       const drained = waitFor(
-        async () => Date.now() - lastMessageAt > 500 && (await this.depth(queue)) === 0,
+        async () =>
+          crashedHere || (Date.now() - lastMessageAt > 500 && (await this.depth(queue)) === 0),
         { description: `queue ${queue} to drain`, timeoutMs: 60_000, intervalMs: 50 },
       ).then(() => 'drained' as const);
       const outcome = await Promise.race([crash, drained]);
