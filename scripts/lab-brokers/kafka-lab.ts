@@ -64,10 +64,23 @@ export class KafkaLab implements BrokerLab {
     await producer.disconnect();
     const output = mode === 'exactly-once' ? await this.createTopic('lab-brokers-out') : undefined;
     const consumed = await this.consume(topic, mode, workload, output);
-    const processed = output
-      ? (await readCommitted(this.client(), output)).map((r) => r.value)
-      : consumed.processed;
-    return { processed, faultsApplied: consumed.crashes };
+    if (!output) return { processed: consumed.processed, faultsApplied: consumed.crashes };
+    return {
+      processed: (await readCommitted(this.client(), output)).map((r) => r.value),
+      faultsApplied: await this.abortedOutputs(output, workload),
+    };
+  }
+
+  /**
+   * The crashes whose output record really reached the log, in the transaction that was then
+   * aborted: read uncommitted, a crashed id's output is there twice (aborted and committed).
+   * Without it, a zero in the exactly-once row would not show that the crash hit a transaction.
+   */
+  private async abortedOutputs(output: string, workload: Workload): Promise<number> {
+    const all = await readCommitted(this.client(), output, { readUncommitted: true });
+    const seen = new Map<string, number>();
+    for (const r of all) seen.set(r.value, (seen.get(r.value) ?? 0) + 1);
+    return [...workload.faultIds].filter((id) => (seen.get(id) ?? 0) >= 2).length;
   }
 
   /** One send per message; at a fault id the broker's answer to that Produce is swallowed. */
