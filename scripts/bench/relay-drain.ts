@@ -17,6 +17,8 @@ export interface RelayDrainResult {
   plainMsgsPerSec: number;
   /** The same plain producer with idempotence on (producer id and sequence numbers). */
   idempotentMsgsPerSec: number;
+  /** The same plain producer with acks=0 (fire and forget: a send resolves unanswered). */
+  acksZeroMsgsPerSec: number;
 }
 
 interface DrainSetup {
@@ -40,10 +42,12 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
   const relayTopic = uniqueName('bench-relay');
   const plainTopic = uniqueName('bench-plain');
   const idempotentTopic = uniqueName('bench-idempotent');
+  const acksZeroTopic = uniqueName('bench-acks0');
   await ensureTopics(kafka, [
     { topic: relayTopic, numPartitions: setup.partitions },
     { topic: plainTopic, numPartitions: setup.partitions },
     { topic: idempotentTopic, numPartitions: setup.partitions },
+    { topic: acksZeroTopic, numPartitions: setup.partitions },
   ]);
   const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.batchSize}`);
   const client = new pg.Client({ connectionString: db.url });
@@ -65,6 +69,9 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
         idempotent: true,
       },
     );
+    const acksZeroSec = await timePlainProduce(kafka, acksZeroTopic, messages, setup.batchSize, {
+      acks: 0,
+    });
     return {
       batchSize: setup.batchSize,
       rows: setup.rows,
@@ -72,6 +79,7 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
       ...relay,
       plainMsgsPerSec: setup.rows / plainSec,
       idempotentMsgsPerSec: setup.rows / idempotentSec,
+      acksZeroMsgsPerSec: setup.rows / acksZeroSec,
     };
   } finally {
     await client.end();
@@ -144,13 +152,13 @@ async function timeRelay(
   }
 }
 
-/** A non-transactional producer, acks=-1, one batch at a time like the relay. */
+/** A non-transactional producer, acks=-1 unless told, one batch at a time like the relay. */
 async function timePlainProduce(
   kafka: Kafka,
   topic: string,
   messages: Message[],
   batchSize: number,
-  { idempotent = false } = {},
+  { idempotent = false, acks = -1 }: { idempotent?: boolean; acks?: 0 | -1 } = {},
 ): Promise<number> {
   // Sends are awaited one at a time, so at most one request is in flight either way.
   const producer = kafka.producer({ idempotent });
@@ -159,7 +167,7 @@ async function timePlainProduce(
     await producer.send({ topic, acks: -1, messages: messages.slice(0, 1) });
     const started = performance.now();
     for (let i = 0; i < messages.length; i += batchSize) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + batchSize) });
+      await producer.send({ topic, acks, messages: messages.slice(i, i + batchSize) });
     }
     return (performance.now() - started) / 1000;
   } finally {

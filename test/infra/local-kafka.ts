@@ -396,7 +396,7 @@ export class LocalKafkaCluster {
         className,
         ...args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['pipe', 'pipe', 'pipe'] },
     );
   }
 
