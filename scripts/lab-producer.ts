@@ -18,6 +18,7 @@ import { Prng } from './chaos/prng.js';
 import { expectationsFor, verdict } from './lab-producer/expectations.js';
 import { runCell, type CellOutcome } from './lab-producer/run-cell.js';
 import { FAULT_LABELS, PRODUCER_FAULTS, PRODUCER_SETTINGS } from './lab-producer/settings.js';
+import { markdownTable } from './markdown-table.js';
 
 interface LabOptions {
   seed: number;
@@ -134,11 +135,7 @@ function formatTable(outcomes: Array<CellOutcome & { problems: string[] }>): str
       checkCell(o),
     ].map(String),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: string[]): string =>
-    `| ${c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  return [line(header), rule, ...cells.map(line)].join('\n');
+  return markdownTable(header, cells);
 }
 
 main().then(

@@ -12,6 +12,7 @@ import type { DeliveryGuarantee } from '#kafka-eos';
 import { repoRoot } from '../test/infra/repo-root.js';
 import { parseChaosOptions } from './chaos/chaos-options.js';
 import { runChaos, type ChaosOutcome } from './chaos/run-chaos.js';
+import { markdownTable } from './markdown-table.js';
 
 const GUARANTEES: DeliveryGuarantee[] = ['at-most-once', 'at-least-once', 'exactly-once'];
 
@@ -62,11 +63,7 @@ function formatTable(outcomes: Array<ChaosOutcome & { guarantee: DeliveryGuarant
       o.checks.filter((c) => !c.ok).length,
     ].map(String),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: string[]): string =>
-    `| ${c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  return [line(header), rule, ...cells.map(line)].join('\n');
+  return markdownTable(header, cells);
 }
 
 main().then(

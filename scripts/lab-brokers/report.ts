@@ -1,4 +1,5 @@
 import type { FaultKind, Mode, Tally } from './tally.js';
+import { markdownTable } from '../markdown-table.js';
 
 /** One row of the lab's table. */
 export interface CellResult extends Tally {
@@ -39,9 +40,5 @@ export function formatTable(cells: CellResult[]): string {
     c.asserted.join(', ') || '-',
     c.ok ? 'yes' : 'NO',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (r: string[]): string =>
-    `| ${r.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return markdownTable(header, rows);
 }

@@ -368,17 +368,9 @@ export class LocalKafkaCluster {
    * independent client to check what kafkajs reads.
    */
   async runTool(className: string, args: string[]): Promise<string> {
-    const { stdout } = await run(
-      'java',
-      [
-        `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka/log4j2.yaml')}`,
-        '-cp',
-        `${this.libDir}/*`,
-        className,
-        ...args,
-      ],
-      { maxBuffer: 256 * 1024 * 1024 },
-    );
+    const { stdout } = await run('java', this.toolArgs('log4j2.yaml', className, args), {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return stdout;
   }
 
@@ -387,17 +379,20 @@ export class LocalKafkaCluster {
    * the tool logs only warnings, to stderr.
    */
   spawnTool(className: string, args: string[]): ChildProcess {
-    return spawn(
-      'java',
-      [
-        `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka/tools-log4j2.yaml')}`,
-        '-cp',
-        `${this.libDir}/*`,
-        className,
-        ...args,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    return spawn('java', this.toolArgs('tools-log4j2.yaml', className, args), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  }
+
+  /** The JVM's arguments for one of Kafka's tools, logging as `logConfig` (in test/infra/kafka). */
+  private toolArgs(logConfig: string, className: string, args: string[]): string[] {
+    return [
+      `-Dlog4j2.configurationFile=${join(repoRoot(), 'test/infra/kafka', logConfig)}`,
+      '-cp',
+      `${this.libDir}/*`,
+      className,
+      ...args,
+    ];
   }
 
   /** Copies the logs somewhere that outlives `stop()` (for failed runs). */
