@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createKafka } from '#kafka-eos';
+import { KafkajsClient } from '#kafka-eos';
 import { loadKafkaSetupConfig } from '../apps/kafka-setup/src/kafka-setup.config.js';
 import { setUpPipelineKafka } from '../apps/kafka-setup/src/service-access.js';
 import { freePort } from '../test/infra/free-port.js';
@@ -97,7 +97,7 @@ interface Stack {
 async function setUpKafka(infra: RunningInfra, partitions: number): Promise<void> {
   const users = infra.kafkaSasl?.users;
   if (!users) throw new Error('the demo runs its own Kafka, with SASL');
-  const kafka = createKafka({
+  const kafka = new KafkajsClient({
     clientId: 'demo-kafka-setup',
     brokers: infra.kafkaBrokers.split(','),
     logger: { log: () => undefined, warn: say, error: say },

@@ -22,13 +22,13 @@ async function run({ brokers, verbose, command }: DlqOptions): Promise<void> {
   const kafka = createDlqKafka(brokers, verbose);
   switch (command.name) {
     case 'list': {
-      const summaries = await listDeadLetters(kafka, command.topics);
+      const summaries = await listDeadLetters(kafka.kafka, command.topics);
       return command.json
         ? json({ topics: summaries })
         : print(formatSummaries(summaries, { allRecords: command.allRecords }));
     }
     case 'show': {
-      const letter = await readDeadLetter(kafka, command.topic, command.at);
+      const letter = await readDeadLetter(kafka.kafka, command.topic, command.at);
       return command.json
         ? json(deadLetterJson(letter, command.full))
         : print(formatDeadLetter(letter, command.full));

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { delay, ensureTopics } from '#kafka-eos';
+import { createKafkaClient, delay, ensureTopics } from '#kafka-eos';
 import { uniqueName } from '#test-infra';
 import { ChildService } from '../../test/support/child-process.js';
 import { freshPaymentsDatabase } from './bench-database.js';
@@ -43,7 +43,12 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
   const plainTopic = uniqueName('bench-plain');
   const idempotentTopic = uniqueName('bench-idempotent');
   const acksZeroTopic = uniqueName('bench-acks0');
-  await ensureTopics(kafka, [
+  const kafkaClient = createKafkaClient({
+    clientId: 'bench',
+    brokers: setup.kafkaBrokers.split(','),
+    logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  await ensureTopics(kafkaClient, [
     { topic: relayTopic, numPartitions: setup.partitions },
     { topic: plainTopic, numPartitions: setup.partitions },
     { topic: idempotentTopic, numPartitions: setup.partitions },

@@ -1,17 +1,22 @@
 import type { Kafka } from 'kafkajs';
-import { createKafka } from '#kafka-eos';
+import { KafkajsClient } from '#kafka-eos';
 
 /**
- * The kafkajs client of the CLI, through the project's factory (which refuses an unpatched
- * kafkajs: the replay's read_committed reads and transactional sends rely on the patches).
+ * The kafkajs client of the CLI, through the project's adapter (which refuses an unpatched
+ * kafkajs: the replay's read_committed reads and transactional sends rely on the patches). The
+ * CLI reads with kafkajs itself (`.kafka`) and replays through the client port.
  * kafkajs's own log lines go to stderr with --verbose only: it logs errors it is about to retry.
  */
-export function createDlqKafka(brokers: string[], verbose: boolean): Kafka {
+export function createDlqKafka(brokers: string[], verbose: boolean): KafkajsClient {
   const say = verbose
     ? (message: string, context?: Record<string, unknown>): void =>
         void process.stderr.write(`[dlq] ${message} ${context ? JSON.stringify(context) : ''}\n`)
     : (): void => undefined;
-  return createKafka({ clientId: 'dlq-cli', brokers, logger: { log: say, warn: say, error: say } });
+  return new KafkajsClient({
+    clientId: 'dlq-cli',
+    brokers,
+    logger: { log: say, warn: say, error: say },
+  });
 }
 
 /** The partition count of each of `topics` that exists. */

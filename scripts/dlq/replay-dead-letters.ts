@@ -1,10 +1,12 @@
-import type { Kafka, Message, TopicMessages } from 'kafkajs';
 import {
   crashPoint,
   ensureTopics,
   maxMessageBytes,
   TransactionalProducer,
   TransactionFailedError,
+  type KafkajsClient,
+  type OutgoingMessage,
+  type TopicMessages,
 } from '#kafka-eos';
 import {
   asDeadLetter,
@@ -52,11 +54,12 @@ export interface ReplayReport {
  *    all, so a run killed anywhere, or fenced, and run again, publishes each once.
  */
 export async function replayDeadLetters(
-  kafka: Kafka,
+  client: KafkajsClient,
   command: ReplayCommand,
   progress: (line: string) => void,
 ): Promise<ReplayReport> {
   const { topic, dryRun } = command;
+  const { kafka } = client;
   const log = replayLogTopic(topic);
   const existing = await partitionCounts(kafka, [topic, log]);
   if (!existing.has(topic)) throw new OperatorError(`there is no topic ${topic}`);
@@ -82,11 +85,11 @@ export async function replayDeadLetters(
     return report(command, log, planReplay(chosen, logged, options), 0);
   }
 
-  await ensureTopics(kafka, [
+  await ensureTopics(client, [
     { topic: log, numPartitions: 1, configEntries: REPLAY_LOG_TOPIC_CONFIG },
   ]);
-  const producer = await TransactionalProducer.start(kafka, replayTransactionalId(topic), {
-    maxBatchBytes: await maxMessageBytes(kafka, [...sources.keys(), log]),
+  const producer = await TransactionalProducer.start(client, replayTransactionalId(topic), {
+    maxBatchBytes: await maxMessageBytes(client, [...sources.keys(), log]),
   });
   try {
     const { records } = await readCommittedToEnd(kafka, [{ topic: log }]);
@@ -141,7 +144,7 @@ async function inOneTransaction(
 
 /** The dead letters as their source records: original key, value and headers, same partition. */
 function groupBySource(letters: DeadLetter[], topic: string): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
+  const byTopic = new Map<string, OutgoingMessage[]>();
   for (const letter of letters) {
     if (!letter.source) continue; // planReplay skips these
     const messages = byTopic.get(letter.source.topic) ?? [];

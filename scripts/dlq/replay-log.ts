@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { OutgoingMessage } from '#kafka-eos';
 import { coordinatesOf, type DeadLetter } from './dead-letter-record.js';
 import type { ReadRecord } from './read-to-end.js';
 
@@ -44,7 +44,7 @@ export function logEntryFor(letter: DeadLetter, at: Date): ReplayLogEntry {
   };
 }
 
-export function toLogMessage(entry: ReplayLogEntry): Message {
+export function toLogMessage(entry: ReplayLogEntry): OutgoingMessage {
   return {
     partition: 0,
     key: coordinatesOf(entry.deadLetter),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { DeadLetterHeaders, ensureTopics } from '#kafka-eos';
 import { repoRoot, uniqueName } from '#test-infra';
+import { clientUnderTest } from '../support/client-under-test.js';
 
 export interface DlqRun {
   code: number | null;
@@ -93,7 +94,7 @@ export async function writeDeadLetters(
   topic: string,
   letters: WrittenDeadLetter[],
 ): Promise<void> {
-  await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+  await ensureTopics(clientUnderTest(), [{ topic, numPartitions: 1 }]);
   const producer = kafka.producer({
     transactionalId: uniqueName('test-dead-letters'),
     idempotent: true,

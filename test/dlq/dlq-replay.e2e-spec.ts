@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTopics } from '#kafka-eos';
 import { uniqueName, waitFor } from '#test-infra';
+import { clientUnderTest } from '../support/client-under-test.js';
 import { readCommitted, type ReadRecord } from '../support/read-topic.js';
 import {
   DlqProcess,
@@ -105,7 +106,7 @@ describe('dlq: list, show and replay (dead letters written directly)', () => {
     const results = uniqueName('results');
     dlq = `${results}.dlq`;
     source = uniqueName('source');
-    await ensureTopics(kafka, [{ topic: source, numPartitions: 3 }]);
+    await ensureTopics(clientUnderTest(), [{ topic: source, numPartitions: 3 }]);
     await writeDeadLetters(kafka, dlq, deadLetters(source));
     env = {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',

@@ -28,7 +28,7 @@ describe('a transaction after its coordinator node died', () => {
     const send = (value: string) => (tx: TransactionScope) =>
       tx.send([{ topic, messages: [{ value }] }]);
 
-    let producer = await TransactionalProducer.start(kafka, transactionalId);
+    let producer = await TransactionalProducer.start(own.client(), transactionalId);
     // The coordinator is now known to the producer.
     await producer.inTransaction(send('before'));
     const coordinator = await transactionCoordinatorNode(kafka, transactionalId);
@@ -42,7 +42,7 @@ describe('a transaction after its coordinator node died', () => {
         } catch (error) {
           if (!(error instanceof TransactionFailedError) || !error.retriable) throw error;
           await producer.close();
-          producer = await TransactionalProducer.start(kafka, transactionalId);
+          producer = await TransactionalProducer.start(own.client(), transactionalId);
           return false;
         }
       },

@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaClient } from '#kafka-eos';
 import { LocalKafkaCluster, pinnedVersions } from '#test-infra';
+import { clientUnderTest } from '../support/client-under-test.js';
 
 /**
  * A 3-node Kafka cluster of the calling test file's own (replication factor 3,
@@ -9,12 +11,16 @@ import { LocalKafkaCluster, pinnedVersions } from '#test-infra';
 export function ownThreeNodeCluster(clientId: string): {
   cluster: () => LocalKafkaCluster;
   kafka: () => Kafka;
+  /** The client port on the library under test, for the product's code. */
+  client: () => KafkaClient;
 } {
   let cluster: LocalKafkaCluster | undefined;
   let kafka: Kafka | undefined;
+  let client: KafkaClient | undefined;
   beforeAll(async () => {
     cluster = await LocalKafkaCluster.start({ version: pinnedVersions().kafka, size: 3 });
     kafka = new Kafka({ clientId, brokers: cluster.brokers, logLevel: logLevel.NOTHING });
+    client = clientUnderTest(cluster.brokers, { clientId });
   }, 180_000);
   afterAll(async () => {
     await cluster?.stop();
@@ -23,5 +29,9 @@ export function ownThreeNodeCluster(clientId: string): {
     if (value === undefined) throw new Error('the 3-node cluster did not start');
     return value;
   };
-  return { cluster: () => started(cluster), kafka: () => started(kafka) };
+  return {
+    cluster: () => started(cluster),
+    kafka: () => started(kafka),
+    client: () => started(client),
+  };
 }

@@ -14,7 +14,7 @@ describe('topics the services create', () => {
   it('get 3 replicas and min.insync.replicas=2 on a cluster of 3 (auto)', async () => {
     const kafka = own.kafka();
     const topic = uniqueName('replicated');
-    await ensureTopics(kafka, [{ topic, numPartitions: 2, written: true }]);
+    await ensureTopics(own.client(), [{ topic, numPartitions: 2, written: true }]);
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -46,7 +46,7 @@ describe('topics the services create', () => {
       waitForLeaders: true,
     });
     await admin.disconnect();
-    const ensure = ensureTopics(kafka, [{ topic, numPartitions: 1, written: true }]);
+    const ensure = ensureTopics(own.client(), [{ topic, numPartitions: 1, written: true }]);
     await expect(ensure).rejects.toThrow(TopicReplicationError);
     await expect(ensure).rejects.toThrow(
       new RegExp(
@@ -54,6 +54,8 @@ describe('topics the services create', () => {
       ),
     );
     // Read-only for the service: it may read such a topic.
-    await expect(ensureTopics(kafka, [{ topic, numPartitions: 1 }])).resolves.toBeUndefined();
+    await expect(
+      ensureTopics(own.client(), [{ topic, numPartitions: 1 }]),
+    ).resolves.toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
+import { clientUnderTest } from '../support/client-under-test.js';
 import { fundInLedger } from '../support/fund-in-ledger.js';
 import { LEDGER_TEST_TOKEN, ledgerAuthorization } from '../support/service-credentials.js';
 import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
@@ -30,6 +31,8 @@ export class LedgerFixture {
     brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
     logLevel: logLevel.NOTHING,
   });
+  /** The product's Kafka client port, for the product code a test calls. */
+  readonly client = clientUnderTest(undefined, { clientId: 'ledger-test' });
   readonly requested = uniqueName('requested');
   readonly results = uniqueName('results');
   readonly deadLetter = uniqueName('requested-dlq');
@@ -44,7 +47,7 @@ export class LedgerFixture {
 
   static async create(label: string): Promise<LedgerFixture> {
     const fx = new LedgerFixture(await createTestDatabase(label));
-    await ensureTopics(fx.kafka, [
+    await ensureTopics(fx.client, [
       { topic: fx.requested, numPartitions: 3 },
       { topic: fx.results, numPartitions: 3 },
       { topic: fx.deadLetter, numPartitions: 1 },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { EventHeaders, type TransferResultV1 } from '#contracts';
-import { ensureTopics } from '#kafka-eos';
+import { ensureTopics, type KafkaClient, type SaslCredentials } from '#kafka-eos';
 import {
   createServiceRoles,
   createTestDatabase,
@@ -20,6 +20,7 @@ import type {
 } from '../../apps/payments/src/transfers/transfer.response.js';
 import { recordAccountOwners } from '../support/account-owners.js';
 import { ChildService } from '../support/child-process.js';
+import { clientUnderTest } from '../support/client-under-test.js';
 import {
   LEDGER_TEST_TOKEN,
   ledgerAuthorization,
@@ -36,7 +37,7 @@ const PARTITIONS = 3;
 /** An authenticating Kafka for a fixture: its brokers and the SASL principals to use. */
 export interface SecureKafka {
   brokers: string[];
-  admin: SASLOptions;
+  admin: SaslCredentials;
   payments: { username: string; password: string };
   ledger: { username: string; password: string };
 }
@@ -57,6 +58,8 @@ export interface ServiceInstance {
  */
 export class PipelineFixture {
   readonly kafka: Kafka;
+  /** The product's Kafka client port, for the product code a test calls. */
+  readonly client: KafkaClient;
   readonly topics = {
     requested: uniqueName('requested'),
     results: uniqueName('results'),
@@ -89,6 +92,10 @@ export class PipelineFixture {
       brokers: this.brokers,
       ...(secureKafka && { sasl: secureKafka.admin }),
       logLevel: logLevel.NOTHING,
+    });
+    this.client = clientUnderTest(this.brokers, {
+      clientId: 'pipeline-test',
+      sasl: secureKafka?.admin,
     });
   }
 
@@ -143,7 +150,7 @@ export class PipelineFixture {
     const fx = new PipelineFixture(paymentsDb, ledgerDb, await freePort(), roles, kafka);
     // Created here rather than by whichever service starts first, so the partition count is
     // the test's choice and no consumer subscribes to a topic that does not exist yet.
-    await ensureTopics(fx.kafka, [
+    await ensureTopics(fx.client, [
       { topic: fx.topics.requested, numPartitions: PARTITIONS },
       { topic: fx.topics.results, numPartitions: PARTITIONS },
       { topic: fx.topics.deadLetter, numPartitions: 1 },

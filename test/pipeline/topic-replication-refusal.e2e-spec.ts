@@ -14,7 +14,7 @@ describe('services whose topics have too few replicas', () => {
   beforeAll(async () => {
     fx = await PipelineFixture.create('replication-refusal');
     // Settlement's own dead-letter topic, as an older deployment would have left it.
-    await ensureTopics(fx.kafka, [{ topic: `${fx.topics.results}.dlq`, numPartitions: 1 }]);
+    await ensureTopics(fx.client, [{ topic: `${fx.topics.results}.dlq`, numPartitions: 1 }]);
   });
   afterAll(async () => {
     await fx?.close();

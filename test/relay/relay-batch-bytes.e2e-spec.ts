@@ -19,7 +19,7 @@ describe('outbox relay batches bounded by bytes', () => {
   });
 
   it('publishes every row of a batch larger than the topic accepts in one record batch', async () => {
-    await ensureTopics(fx.kafka, [
+    await ensureTopics(fx.client, [
       {
         topic: fx.topic,
         numPartitions: 3,

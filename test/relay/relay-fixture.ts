@@ -6,6 +6,7 @@ import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } 
 import { appendToOutbox } from '../../apps/payments/src/outbox/append-to-outbox.js';
 import { paymentsDataSourceOptions } from '../../apps/payments/src/persistence/payments-data-source.js';
 import { ChildService } from '../support/child-process.js';
+import { clientUnderTest } from '../support/client-under-test.js';
 import { readCommitted } from '../support/read-topic.js';
 
 export { compareDelivery } from '../support/compare-delivery.js';
@@ -27,6 +28,8 @@ export class RelayFixture {
     brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
     logLevel: logLevel.NOTHING,
   });
+  /** The product's Kafka client port, for the product code a test calls. */
+  readonly client = clientUnderTest(undefined, { clientId: 'relay-test' });
   readonly topic = uniqueName('transfers-requested');
   readonly transactionalId = uniqueName('relay');
   readonly positionTopic = uniqueName('relay-position');

@@ -64,7 +64,7 @@ describe('outbox relay ordering and fencing', () => {
 
     // A relay of another deployment (another database, so another lease) configured with the
     // same transactional id: its producer start fences this one's.
-    const intruder = await TransactionalProducer.start(fx.kafka, fx.transactionalId);
+    const intruder = await TransactionalProducer.start(fx.client, fx.transactionalId);
     try {
       await fx.writeEvents(40);
       const exit = await relay.exited;

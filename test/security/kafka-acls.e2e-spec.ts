@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { KafkajsClient } from '#kafka-eos';
 import { LocalKafkaCluster, pinnedVersions } from '#test-infra';
 import { setUpPipelineKafka } from '../../apps/kafka-setup/src/service-access.js';
 import { PipelineFixture } from '../pipeline/pipeline-fixture.js';
@@ -38,7 +39,13 @@ describe('Kafka with SASL and ACLs', () => {
     });
     // What a deployment's set-up job does (apps/kafka-setup), as the admin: the services get
     // no right to create topics. The relay runs in payments here, so they share a principal.
-    await setUpPipelineKafka(fx.kafka, {
+    const admin = new KafkajsClient({
+      clientId: 'kafka-acls-setup',
+      brokers: cluster.brokers,
+      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+      sasl: cluster.credentials('admin'),
+    });
+    await setUpPipelineKafka(admin, {
       names: {
         requested: fx.topics.requested,
         results: fx.topics.results,

@@ -3,7 +3,7 @@
  * demo): creates the pipeline's topics and grants each service's principal what it needs and no
  * more (service-access.ts). Runs as a super user; the services themselves cannot create topics.
  */
-import { createKafka } from '#kafka-eos';
+import { KafkajsClient } from '#kafka-eos';
 import { createLogger } from '#logging';
 import { loadKafkaSetupConfig } from './kafka-setup.config.js';
 import { setUpPipelineKafka } from './service-access.js';
@@ -11,7 +11,7 @@ import { setUpPipelineKafka } from './service-access.js';
 async function main(): Promise<void> {
   const logger = createLogger('kafka-setup');
   const config = loadKafkaSetupConfig();
-  const kafka = createKafka({
+  const kafka = new KafkajsClient({
     clientId: 'kafka-setup',
     brokers: config.kafkaBrokers,
     logger,

@@ -1,5 +1,10 @@
-import kafkajs, { type AclEntry, type Kafka } from 'kafkajs';
-import { ensureTopics, type ReplicationPolicy, type TopicSpec } from '#kafka-eos';
+import kafkajs, { type AclEntry } from 'kafkajs';
+import {
+  ensureTopics,
+  type KafkajsClient,
+  type ReplicationPolicy,
+  type TopicSpec,
+} from '#kafka-eos';
 
 // kafkajs is CommonJS: its enums are properties of the default export under Node's ESM loader.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
@@ -90,7 +95,7 @@ export function pipelineAcls(names: PipelineKafkaNames, who: PipelinePrincipals)
  * Idempotent: existing topics are kept, and an ACL granted twice is one ACL.
  */
 export async function setUpPipelineKafka(
-  kafka: Kafka,
+  kafka: KafkajsClient,
   plan: {
     names: PipelineKafkaNames;
     principals: PipelinePrincipals;
@@ -101,7 +106,8 @@ export async function setUpPipelineKafka(
   const topics = pipelineTopics(plan.names, plan.partitions);
   await ensureTopics(kafka, topics, plan.replication);
   const acl = pipelineAcls(plan.names, plan.principals);
-  const admin = kafka.admin();
+  // ACLs are kafka-setup's alone and not part of the client port: kafkajs's admin writes them.
+  const admin = kafka.kafka.admin();
   await admin.connect();
   try {
     await admin.createAcls({ acl });

@@ -1,7 +1,6 @@
 import type { HealthIndicatorService } from '@nestjs/terminus';
-import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { describeKafka } from '#kafka-eos';
+import { describeKafka, type KafkaClient } from '#kafka-eos';
 import type { ReadinessCheck } from './readiness.js';
 
 /** The database answers a query within 2 s. */
@@ -17,7 +16,7 @@ export function databaseCheck(indicators: HealthIndicatorService, db: DataSource
  * A Kafka broker describes the cluster within 5 s (cached for 2 s, so frequent probes do not
  * open a connection each).
  */
-export function kafkaCheck(indicators: HealthIndicatorService, kafka: Kafka): ReadinessCheck {
+export function kafkaCheck(indicators: HealthIndicatorService, kafka: KafkaClient): ReadinessCheck {
   return () =>
     indicators
       .check('kafka')
@@ -30,7 +29,7 @@ export function kafkaCheck(indicators: HealthIndicatorService, kafka: Kafka): Re
 export function dependencyChecks(
   indicators: HealthIndicatorService,
   db: DataSource,
-  kafka: Kafka,
+  kafka: KafkaClient,
 ): ReadinessCheck[] {
   return [databaseCheck(indicators, db), kafkaCheck(indicators, kafka)];
 }

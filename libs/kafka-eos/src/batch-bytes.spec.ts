@@ -1,4 +1,4 @@
-import type { TopicMessages } from 'kafkajs';
+import type { TopicMessages } from './client/kafka-client.js';
 import { recordBytes, splitByBytes } from './batch-bytes.js';
 
 const message = (bytes: number, key = 'k') => ({ key, value: 'x'.repeat(bytes) });

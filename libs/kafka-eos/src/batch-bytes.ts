@@ -1,4 +1,4 @@
-import type { Message, TopicMessages } from 'kafkajs';
+import type { OutgoingMessage, TopicMessages } from './client/kafka-client.js';
 
 /**
  * Kafka's default `max.message.bytes` (topic) and `message.max.bytes` (broker): the largest record
@@ -18,11 +18,10 @@ function size(value: Buffer | string | null | undefined): number {
 }
 
 /** An upper bound of the bytes `message` takes in an uncompressed v2 record batch. */
-export function recordBytes(message: Message): number {
+export function recordBytes(message: OutgoingMessage): number {
   let bytes = RECORD_OVERHEAD_BYTES + size(message.key) + size(message.value);
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) bytes += HEADER_OVERHEAD_BYTES + size(name) + size(v);
+    bytes += HEADER_OVERHEAD_BYTES + size(name) + size(value);
   }
   return bytes;
 }

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from './client/kafka-client.js';
 
 /**
  * The group's committed offset for one partition (the next offset to read), or undefined when
@@ -6,12 +6,12 @@ import type { Admin } from 'kafkajs';
  * started, so that no older owner can still commit a transaction that moves it.
  */
 export async function fetchCommittedOffset(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   topic: string,
   partition: number,
 ): Promise<bigint | undefined> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const offset = entry?.partitions.find((p) => p.partition === partition)?.offset;
+  const offsets = await admin.committedOffsets(groupId, topic);
+  const offset = offsets.find((p) => p.partition === partition)?.offset;
   return offset === undefined || offset === '-1' ? undefined : BigInt(offset);
 }

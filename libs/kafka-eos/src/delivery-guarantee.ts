@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { KafkaClient, KafkaProducer } from './client/kafka-client.js';
 
 /**
  * What a consume-transform-produce loop promises about each input record's outputs when a
@@ -24,7 +24,7 @@ export type DeliveryGuarantee = 'at-most-once' | 'at-least-once' | 'exactly-once
 export const deliveryGuarantees = ['at-most-once', 'at-least-once', 'exactly-once'] as const;
 
 /** The acks a plain (non-transactional) producer sends with, per guarantee. */
-export function plainProducerAcks(guarantee: Exclude<DeliveryGuarantee, 'exactly-once'>): number {
+export function plainProducerAcks(guarantee: Exclude<DeliveryGuarantee, 'exactly-once'>): 1 | -1 {
   return guarantee === 'at-most-once' ? 1 : -1;
 }
 
@@ -33,12 +33,12 @@ export function plainProducerAcks(guarantee: Exclude<DeliveryGuarantee, 'exactly
  * off, and retries only for at-least-once (a retry after a lost ack may write twice).
  */
 export function createPlainProducer(
-  kafka: Kafka,
+  kafka: KafkaClient,
   guarantee: Exclude<DeliveryGuarantee, 'exactly-once'>,
-): Producer {
+): KafkaProducer {
   return kafka.producer({
+    acks: plainProducerAcks(guarantee),
     idempotent: false,
-    allowAutoTopicCreation: false,
-    retry: { retries: guarantee === 'at-most-once' ? 0 : 5 },
+    retries: guarantee === 'at-most-once' ? 0 : 5,
   });
 }

@@ -1,14 +1,13 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from './client/kafka-client.js';
 
 /** Asks the cluster for its brokers (readiness probes): throws when no broker answers. */
 export async function describeKafka(
-  kafka: Kafka,
+  kafka: KafkaClient,
 ): Promise<{ brokers: number; controller: number | null }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const cluster = await admin.describeCluster();
-    return { brokers: cluster.brokers.length, controller: cluster.controller };
+    return await admin.describeCluster();
   } finally {
     await admin.disconnect();
   }

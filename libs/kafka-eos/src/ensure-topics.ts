@@ -1,10 +1,5 @@
-import kafkajs, { type Kafka } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './batch-bytes.js';
-
-// kafkajs is CommonJS, and Node's ES module loader does not find `ConfigResourceTypes` among its
-// named exports (it finds `Kafka` and `logLevel`): a named import of it stops every process that
-// loads this file from dist/ with a SyntaxError. It is there on the module object.
-const { ConfigResourceTypes } = kafkajs;
+import type { KafkaClient } from './client/kafka-client.js';
 
 export interface TopicSpec {
   topic: string;
@@ -64,7 +59,7 @@ export class TopicReplicationError extends Error {
  * so it must survive the loss of a broker's disk.
  */
 export async function ensureTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   topics: TopicSpec[],
   policy: ReplicationPolicy = AUTO_REPLICATION,
 ): Promise<void> {
@@ -72,14 +67,13 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const { brokers } = await admin.describeCluster();
-    const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, policy);
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokers, policy);
     const existing = new Set(await admin.listTopics());
     // Refused before anything is created: a topic written to that exists already decides.
     const written = topics.filter((t) => t.written && existing.has(t.topic)).map((t) => t.topic);
-    const metadata =
-      written.length > 0 ? await admin.fetchTopicMetadata({ topics: written }) : { topics: [] };
-    for (const { name, partitions } of metadata.topics) {
-      const fewest = Math.min(...partitions.map((p) => p.replicas.length));
+    const replicas =
+      written.length > 0 ? await admin.fewestReplicas(written) : new Map<string, number>();
+    for (const [name, fewest] of replicas) {
       if (fewest < replicationFactor) {
         throw new TopicReplicationError(
           `topic ${name} has partitions with ${fewest} replica(s), fewer than the ${replicationFactor} configured ` +
@@ -90,8 +84,8 @@ export async function ensureTopics(
     }
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
-      await admin.createTopics({
-        topics: missing.map(({ topic, numPartitions, configEntries = [] }) => ({
+      await admin.createTopics(
+        missing.map(({ topic, numPartitions, configEntries = [] }) => ({
           topic,
           numPartitions,
           replicationFactor,
@@ -100,8 +94,7 @@ export async function ensureTopics(
             ...configEntries,
           ],
         })),
-        waitForLeaders: true,
-      });
+      );
     }
   } finally {
     await admin.disconnect();
@@ -113,23 +106,12 @@ export async function ensureTopics(
  * accepts, as the topic or, by default, the broker sets it), less a margin for the produce
  * request's own framing: what a producer may put in one send to any of them.
  */
-export async function maxMessageBytes(kafka: Kafka, topics: string[]): Promise<number> {
+export async function maxMessageBytes(kafka: KafkaClient, topics: string[]): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: topics.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configNames: ['max.message.bytes'],
-      })),
-    });
-    const limits = resources.flatMap((r) =>
-      r.configEntries
-        .filter((e) => e.configName === 'max.message.bytes')
-        .map((e) => Number(e.configValue)),
-    );
+    const values = await admin.topicConfig(topics, 'max.message.bytes');
+    const limits = [...values.values()].map(Number);
     return Math.min(...limits, KAFKA_DEFAULT_MAX_MESSAGE_BYTES) - 1_024;
   } finally {
     await admin.disconnect();

@@ -1,7 +1,6 @@
 /**
- * How a failed Kafka transaction step should be handled. kafkajs errors carry a protocol
- * `type`; these sets follow the Kafka protocol's error table
- * (https://kafka.apache.org/protocol.html#protocol_error_codes).
+ * How a failed Kafka transaction step should be handled; each client adapter tells it from its
+ * library's errors (`KafkaClient.classifyTransactionError`).
  */
 export type TransactionFailure =
   /** Another producer with the same transactional id took over: this instance must stop. */
@@ -20,31 +19,6 @@ export type TransactionFailure =
    * transaction), and re-read the committed position before going on.
    */
   | 'unknown';
-
-const FENCED = new Set([
-  'INVALID_PRODUCER_EPOCH',
-  'PRODUCER_FENCED',
-  'TRANSACTION_COORDINATOR_FENCED',
-]);
-/** kafkajs does not name error 90 (PRODUCER_FENCED, Kafka 2.7+); it reports the code alone. */
-const FENCED_CODES = new Set([47, 52, 90]);
-const RETRIABLE = new Set([
-  'CONCURRENT_TRANSACTIONS',
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'COORDINATOR_NOT_AVAILABLE',
-  'NOT_COORDINATOR',
-]);
-
-export function classifyTransactionError(error: unknown): TransactionFailure {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const { type, code } = e as { type?: string; code?: number };
-    if ((type && FENCED.has(type)) || (code !== undefined && FENCED_CODES.has(code))) {
-      return 'fenced';
-    }
-    if (type && RETRIABLE.has(type)) return 'retriable';
-  }
-  return 'unknown';
-}
 
 /** Thrown when this instance's transactional producer has been fenced by a newer one. */
 export class ProducerFencedError extends Error {

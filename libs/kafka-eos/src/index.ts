@@ -1,3 +1,6 @@
+export * from './client/kafka-client.js';
+export { KafkajsClient } from './client/kafkajs/kafkajs-client.js';
+export type { EosLogger } from './logger.js';
 export * from './errors.js';
 export * from './transactional-producer.js';
 export * from './kafka-factory.js';
@@ -16,7 +19,6 @@ export type {
 export * from './transport/kafka-eos.server.js';
 export * from './transport/kafka-eos.context.js';
 export * from './transport/kafka-eos.exception-filter.js';
-export { assertKafkajsPatched } from './kafkajs-patches.js';
 export * from './delivery-guarantee.js';
 export * from './dependency-errors.js';
 export * from './decode-json-record.js';

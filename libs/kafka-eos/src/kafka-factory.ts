@@ -1,40 +1,29 @@
-import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
-import { assertKafkajsPatched } from './kafkajs-patches.js';
+import type { KafkaClient, KafkaClientName, SaslCredentials } from './client/kafka-client.js';
+import { KafkajsClient } from './client/kafkajs/kafkajs-client.js';
+import type { EosLogger } from './logger.js';
 
-export interface EosLogger {
-  log(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
+export type { EosLogger };
+
+export interface CreateKafkaClientOptions {
+  /** The client library (KAFKA_CLIENT; default kafkajs). */
+  library?: KafkaClientName;
+  /** Names the app's connections in the brokers' logs and quotas. */
+  clientId: string;
+  brokers: string[];
+  /** Where the library's own log goes. */
+  logger: EosLogger;
+  /** This service's principal on a SASL listener (KAFKA_SASL_USERNAME / _PASSWORD). */
+  sasl?: SaslCredentials;
 }
 
 /**
- * A kafkajs client whose log goes to `logger`. kafkajs logs errors it is about to retry at
- * ERROR level (e.g. CONCURRENT_TRANSACTIONS right after a commit); those reach `warn`.
- * Throws if the installed kafkajs lacks the project's patches (see kafkajs-patches.ts).
+ * The Kafka client port on the chosen library. A client is a factory: its consumers, producers and
+ * admins hold their own connections. Throws when the library is not usable as installed (e.g. an
+ * unpatched kafkajs).
  */
-export function createKafka(options: {
-  clientId: string;
-  brokers: string[];
-  logger: EosLogger;
-  /** This service's principal on a SASL listener (KAFKA_SASL_USERNAME / _PASSWORD). */
-  sasl?: SASLOptions;
-}): Kafka {
-  assertKafkajsPatched();
-  const { logger } = options;
-  return new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
-    ...(options.sasl && { sasl: options.sasl }),
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log }: LogEntry) => {
-        const { message, ...rest } = log;
-        (level <= logLevel.ERROR ? logger.warn : logger.log).call(
-          logger,
-          `kafkajs: ${message}`,
-          rest,
-        );
-      },
-  });
+export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClient {
+  switch (options.library ?? 'kafkajs') {
+    case 'kafkajs':
+      return new KafkajsClient(options);
+  }
 }

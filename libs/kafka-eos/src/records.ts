@@ -1,5 +1,3 @@
-import type { KafkaMessage } from 'kafkajs';
-
 /** A consumed record, independent of the Kafka client library. */
 export interface InputRecord {
   topic: string;
@@ -35,26 +33,4 @@ export class PoisonRecordError extends Error {
 export class DependencyUnavailableError extends Error {
   override readonly name = 'DependencyUnavailableError';
   readonly retriable = true;
-}
-
-/** A kafkajs message as the client-neutral `InputRecord`. */
-export function toInputRecord(
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
-): InputRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined)
-      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? null,
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
-  };
 }

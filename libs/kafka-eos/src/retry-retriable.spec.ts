@@ -1,3 +1,4 @@
+import { classifyKafkajsError as classify } from './client/kafkajs/kafkajs-errors.js';
 import { retryRetriable } from './retry-retriable.js';
 
 const kafkaError = (type: string) => Object.assign(new Error(type), { type });
@@ -9,16 +10,20 @@ describe('retryRetriable', () => {
       calls += 1;
       if (calls < 3) throw kafkaError('CONCURRENT_TRANSACTIONS');
       return 'done';
-    });
+    }, classify);
     expect([result, calls]).toEqual(['done', 3]);
   });
 
   it('gives up after the given number of attempts', async () => {
     let calls = 0;
-    const failing = retryRetriable(async () => {
-      calls += 1;
-      throw kafkaError('NOT_COORDINATOR');
-    }, 3);
+    const failing = retryRetriable(
+      async () => {
+        calls += 1;
+        throw kafkaError('NOT_COORDINATOR');
+      },
+      classify,
+      3,
+    );
     await expect(failing).rejects.toThrow('NOT_COORDINATOR');
     expect(calls).toBe(3);
   });
@@ -30,7 +35,7 @@ describe('retryRetriable', () => {
         retryRetriable(async () => {
           calls += 1;
           throw kafkaError(type);
-        }),
+        }, classify),
       ).rejects.toThrow(type);
       expect(calls).toBe(1);
     }

@@ -1,17 +1,18 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES, splitByBytes } from './batch-bytes.js';
+import type {
+  KafkaClient,
+  KafkaTransactionalProducer,
+  PartitionOffset,
+  TopicMessages,
+} from './client/kafka-client.js';
+import { ProducerFencedError, type TransactionFailure } from './errors.js';
 import { retryRetriable } from './retry-retriable.js';
-import {
-  classifyTransactionError,
-  ProducerFencedError,
-  type TransactionFailure,
-} from './errors.js';
 
 /** Offsets committed inside a transaction: "the next record to read" per partition. */
 export interface TransactionalOffsets {
   groupId: string;
   topic: string;
-  partitions: Array<{ partition: number; offset: string; metadata?: string }>;
+  partitions: PartitionOffset[];
 }
 
 /** What a unit of work may do inside one Kafka transaction. */
@@ -50,13 +51,14 @@ export interface TransactionalProducerOptions {
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
- * One kafkajs producer bound to one transactional id. Create it with `start()`, which fences
- * older instances; after any failed transaction, `close()` it and start a new one: kafkajs keeps
+ * One producer bound to one transactional id. Create it with `start()`, which fences older
+ * instances; after any failed transaction, `close()` it and start a new one: a client keeps
  * client-side transaction state that is not safe to reuse once a step has failed.
  */
 export class TransactionalProducer {
   private constructor(
-    private readonly producer: Producer,
+    private readonly kafka: KafkaClient,
+    private readonly producer: KafkaTransactionalProducer,
     readonly transactionalId: string,
     private readonly transactionTimeoutMs: number,
     private readonly maxBatchBytes: number,
@@ -69,42 +71,32 @@ export class TransactionalProducer {
    * Kafka (committed offsets), because no older instance can still change them.
    */
   static async start(
-    kafka: Kafka,
+    kafka: KafkaClient,
     transactionalId: string,
     options: TransactionalProducerOptions = {},
   ): Promise<TransactionalProducer> {
-    const producer = kafka.producer({
+    const transactionTimeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+    const producer = kafka.transactionalProducer({
       transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      transactionTimeoutMs,
       // Back-to-back transactions: the first send of the next one often meets
       // CONCURRENT_TRANSACTIONS while the coordinator still writes the last one's markers.
       // kafkajs retries that after its default 300 ms; the markers take a few ms. Start small
       // (the Java client waits 20 ms in this case; 5 ms measured better here, since the wait
-      // doubles on each retry and overshoots the markers less); it doubles up to 30 s, so a
-      // broker that is really away is not hammered. Unbounded retries are kafkajs's default
-      // for an idempotent producer (fewer could break its sequence numbers).
-      retry: {
-        initialRetryTime: options.initialRetryMs ?? 5,
-        retries: Number.MAX_SAFE_INTEGER,
-        maxRetryTime: 30_000,
-      },
+      // doubles on each retry and overshoots the markers less).
+      initialRetryMs: options.initialRetryMs ?? 5,
     });
-    await producer.connect();
     try {
-      // kafkajs sends InitProducerId lazily, at the first transaction(); an empty transaction
-      // ends locally without a request.
-      const tx = await producer.transaction();
-      await tx.abort();
+      await producer.connect();
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
-      throw new TransactionFailedError(classifyTransactionError(error), { cause: error });
+      throw new TransactionFailedError(kafka.classifyTransactionError(error), { cause: error });
     }
     return new TransactionalProducer(
+      kafka,
       producer,
       transactionalId,
-      options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      transactionTimeoutMs,
       options.maxBatchBytes ?? KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
     );
   }
@@ -117,19 +109,18 @@ export class TransactionalProducer {
    */
   async inTransaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const began = performance.now();
-    const tx = await this.producer.transaction();
+    const tx = await this.producer.begin();
+    const classify = (error: unknown) => this.kafka.classifyTransactionError(error);
     try {
       const result = await work({
         send: async (batch) => {
           for (const part of splitByBytes(batch, this.maxBatchBytes)) {
-            await retryRetriable(() => tx.sendBatch({ topicMessages: part }));
+            await retryRetriable(() => tx.send(part), classify);
           }
         },
         // kafkajs retries CONCURRENT_TRANSACTIONS on produce but not on AddOffsetsToTxn.
         sendOffsets: async ({ groupId, topic, partitions }) => {
-          await retryRetriable(() =>
-            tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions }] }),
-          );
+          await retryRetriable(() => tx.sendOffsets(groupId, topic, partitions), classify);
         },
       });
       await tx.commit();
@@ -157,7 +148,7 @@ export class TransactionalProducer {
    * timeout, and one that was fenced sooner cannot have timed out.
    */
   private failureOf(error: unknown, elapsedMs: number): TransactionFailure {
-    const failure = classifyTransactionError(error);
+    const failure = this.kafka.classifyTransactionError(error);
     return failure === 'fenced' && elapsedMs >= this.transactionTimeoutMs ? 'timed-out' : failure;
   }
 

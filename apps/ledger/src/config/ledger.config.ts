@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { deadLetterTopicOf, KafkaNames, Topics } from '#contracts';
-import { deliveryGuarantees } from '#kafka-eos';
+import { deliveryGuarantees, kafkaClientNames } from '#kafka-eos';
 import {
   checkReplication,
   databaseUrlSchema,
@@ -34,6 +34,8 @@ export const ledgerEnvSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     ...kafkaSaslEnv,
+    /** The Kafka client library (see libs/kafka-eos/src/client). */
+    KAFKA_CLIENT: z.enum(kafkaClientNames).default('kafkajs'),
     TOPIC_TRANSFER_REQUESTED: z.string().min(1).default(Topics.transferRequested),
     TOPIC_TRANSFER_RESULTS: z.string().min(1).default(Topics.transferResults),
     /** Where records that cannot be applied go (undecodable, or failing POSTING_MAX_ATTEMPTS times). */
@@ -71,6 +73,7 @@ export const ledgerEnvSchema = z
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSasl: kafkaSaslOf(env),
+    kafkaClient: env.KAFKA_CLIENT,
     topicPartitions: env.TOPIC_PARTITIONS,
     topicReplication: {
       replicationFactor: env.TOPIC_REPLICATION_FACTOR,

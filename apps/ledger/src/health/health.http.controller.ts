@@ -1,10 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { dependencyChecks, readiness, type Readiness } from '#health';
-import { KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
+import { KAFKA_CLIENT, type KafkaClient, KafkaEosServer } from '#kafka-eos';
 import { POSTING } from '../posting/posting.controller.js';
 
 /**
@@ -18,7 +17,7 @@ export class HealthHttpController {
     private readonly indicators: HealthIndicatorService,
     private readonly db: DataSource,
     private readonly transport: KafkaEosServer,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
   ) {}
 
   @Get('live')

@@ -1,7 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Kafka } from 'kafkajs';
-import { ensureTopics, KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
+import { ensureTopics, KAFKA_CLIENT, type KafkaClient, KafkaEosServer } from '#kafka-eos';
 import { ledgerConfig } from '../config/ledger.config.js';
 import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { POSTING } from './posting.controller.js';
@@ -14,7 +13,11 @@ import { POSTING } from './posting.controller.js';
 export const postingTransport: Provider = {
   provide: KafkaEosServer,
   inject: [ledgerConfig.KEY, KAFKA_CLIENT, LedgerMetrics],
-  useFactory: (config: ConfigType<typeof ledgerConfig>, kafka: Kafka, metrics: LedgerMetrics) => {
+  useFactory: (
+    config: ConfigType<typeof ledgerConfig>,
+    kafka: KafkaClient,
+    metrics: LedgerMetrics,
+  ) => {
     const { topics, topicPartitions, posting } = config;
     const logger = new Logger('Posting');
     if (posting.enabled && posting.guarantee !== 'exactly-once')

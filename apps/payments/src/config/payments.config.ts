@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { KafkaNames, Topics } from '#contracts';
-import { deliveryGuarantees } from '#kafka-eos';
+import { deliveryGuarantees, kafkaClientNames } from '#kafka-eos';
 import {
   checkReplication,
   databaseUrlSchema,
@@ -55,6 +55,8 @@ export const paymentsEnvSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: idleInTransactionTimeoutSchema,
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     ...kafkaSaslEnv,
+    /** The Kafka client library (see libs/kafka-eos/src/client). */
+    KAFKA_CLIENT: z.enum(kafkaClientNames).default('kafkajs'),
     API_KEYS: apiKeysSchema,
     /**
      * `name:key[,...]`: keys of operators who may fund accounts and open accounts allowed to go
@@ -144,6 +146,7 @@ export const paymentsEnvSchema = z
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSasl: kafkaSaslOf(env),
+    kafkaClient: env.KAFKA_CLIENT,
     /** API key → client id. */
     apiKeys: env.API_KEYS,
     /** Admin key → admin name. */

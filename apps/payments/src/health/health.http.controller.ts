@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseCheck, kafkaCheck, readiness, type Readiness } from '#health';
-import { KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
+import { KAFKA_CLIENT, type KafkaClient, KafkaEosServer } from '#kafka-eos';
 import { OutboxRelay, RELAY_ENABLED } from '../outbox/outbox-relay.service.js';
 import { SETTLEMENT } from '../settlement/settlement.controller.js';
 
@@ -24,7 +23,7 @@ export class HealthHttpController {
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
     @Inject(RELAY_ENABLED) private readonly relayEnabled: boolean,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     // Absent in the standalone relay process (last: an optional parameter ends the list).
     @Optional() private readonly transport?: KafkaEosServer,
   ) {}

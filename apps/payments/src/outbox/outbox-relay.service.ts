@@ -6,9 +6,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { backoffMs, delay, KAFKA_CLIENT, TransactionFailedError } from '#kafka-eos';
+import {
+  backoffMs,
+  delay,
+  KAFKA_CLIENT,
+  type KafkaClient,
+  TransactionFailedError,
+} from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
 import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { OutboxNotifications } from './outbox-notifications.js';
@@ -46,7 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(paymentsConfig.KEY) private readonly config: ConfigType<typeof paymentsConfig>,
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
     private readonly db: DataSource,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     private readonly metrics: PaymentsMetrics,
   ) {
     this.status = new RelayStatus(metrics.relayState);

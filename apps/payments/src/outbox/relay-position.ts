@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '#kafka-eos';
 
 /**
  * How far the relay has published: the (xid, id) of the last outbox row in its last committed
@@ -34,16 +34,18 @@ export function decodePosition(offset: string, metadata: string | null): RelayPo
  * value read cannot change under us.
  */
 export async function readRelayPosition(
-  kafka: Kafka,
+  kafka: KafkaClient,
   groupId: string,
   topic: string,
 ): Promise<RelayPosition> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const partition = entry?.partitions.find((p) => p.partition === 0);
-    return partition ? decodePosition(partition.offset, partition.metadata) : START_POSITION;
+    const offsets = await admin.committedOffsets(groupId, topic);
+    const partition = offsets.find((p) => p.partition === 0);
+    return partition
+      ? decodePosition(partition.offset, partition.metadata ?? null)
+      : START_POSITION;
   } finally {
     await admin.disconnect();
   }

@@ -1,8 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Kafka, TopicMessages } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { crashPoint, ensureTopics, maxMessageBytes, TransactionalProducer } from '#kafka-eos';
+import {
+  crashPoint,
+  ensureTopics,
+  maxMessageBytes,
+  TransactionalProducer,
+  type KafkaClient,
+  type TopicMessages,
+} from '#kafka-eos';
 import type { paymentsConfig } from '../config/payments.config.js';
 import type { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { MAX_OUTBOX_MESSAGE_BYTES } from './encode-outbox-message.js';
@@ -27,7 +33,7 @@ export class RelayPublisher {
   constructor(
     private readonly config: ConfigType<typeof paymentsConfig>,
     private readonly db: DataSource,
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly metrics: PaymentsMetrics,
     private readonly logger: Logger,
   ) {}

@@ -1,8 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Kafka } from 'kafkajs';
 import { deadLetterTopicOf } from '#contracts';
-import { ensureTopics, KAFKA_CLIENT, KafkaEosServer } from '#kafka-eos';
+import { ensureTopics, KAFKA_CLIENT, type KafkaClient, KafkaEosServer } from '#kafka-eos';
 import { paymentsConfig } from '../config/payments.config.js';
 import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { SETTLEMENT } from './settlement.controller.js';
@@ -17,7 +16,7 @@ export const settlementTransport: Provider = {
   inject: [paymentsConfig.KEY, KAFKA_CLIENT, PaymentsMetrics],
   useFactory: (
     config: ConfigType<typeof paymentsConfig>,
-    kafka: Kafka,
+    kafka: KafkaClient,
     metrics: PaymentsMetrics,
   ) => {
     const { transferResults } = config.topics;

@@ -1,5 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import type { EosLogger } from '../kafka-factory.js';
+import type { KafkaClient } from '../client/kafka-client.js';
+import type { EosLogger } from '../logger.js';
 import type { OutputRecord } from '../records.js';
 import type { ProcessorObserver } from './processor-options.js';
 
@@ -31,7 +31,7 @@ export interface CommitStrategy {
 
 /** What the strategies need from the processor that runs them. */
 export interface CommitContext {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   topic: string;
   /** Transactional ids are `<prefix>.<topic>.<partition>`. */

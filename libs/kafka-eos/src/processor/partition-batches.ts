@@ -1,8 +1,7 @@
-import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
+import type { ConsumedBatch, KafkaAdmin, KafkaConsumer } from '../client/kafka-client.js';
 import { backoffMs, delay } from '../backoff.js';
 import { fetchCommittedOffset } from '../committed-offset.js';
 import { crashPoint } from '../crash-point.js';
-import { toInputRecord } from '../records.js';
 import {
   CommitFailedError,
   type CommitStrategy,
@@ -30,8 +29,8 @@ export class PartitionBatches {
   constructor(
     private readonly options: RecordProcessorOptions,
     private readonly clients: {
-      consumer: Consumer;
-      admin: Admin;
+      consumer: KafkaConsumer;
+      admin: KafkaAdmin;
       commits: CommitStrategy;
       handling: RecordHandling;
     },
@@ -57,12 +56,14 @@ export class PartitionBatches {
     return state;
   }
 
-  async process(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+  async process(batch: ConsumedBatch): Promise<void> {
     const { partition } = batch;
+    const heartbeat = () => batch.heartbeat();
+    const isRunning = () => batch.isRunning();
+    const isStale = () => batch.isStale();
     const state = await this.claim(partition).catch((error: unknown) => {
-      // Broker unavailable or coordinator moving: nothing was processed; kafkajs fetches the
-      // batch again since no offset was resolved.
+      // Broker unavailable or coordinator moving: nothing was processed; the consumer fetches
+      // the batch again since no offset was resolved.
       this.options.logger.warn(`cannot claim ${batch.topic}[${partition}] yet`, {
         error: String(error),
       });
@@ -70,27 +71,22 @@ export class PartitionBatches {
     });
     if (!state) return;
     // Records before nextOffset were committed already (a fetch that began before we claimed).
-    const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
-    const last = messages.at(-1);
+    const records = batch.records.filter((r) => BigInt(r.offset) >= state.nextOffset);
+    const last = records.at(-1);
     if (!last) {
-      // All of it was: kafkajs fetches from the offset it last resolved, which lags behind when a
+      // All of it was: the consumer fetches from the offset it last resolved, which lags behind when a
       // commit succeeded but was reported failed, or the previous owner committed between our
       // join and our claim. Left alone, it would fetch this same batch for ever.
       this.options.logger.warn(
         `batch of ${batch.topic}[${partition}] ends before the committed offset; moving to ${state.nextOffset}`,
       );
-      this.clients.consumer.seek({
-        topic: batch.topic,
-        partition,
-        offset: state.nextOffset.toString(),
-      });
+      this.clients.consumer.seek(batch.topic, partition, state.nextOffset.toString());
       return;
     }
-    this.options.observer?.batch?.(partition, messages.length, Number(batch.offsetLag()));
+    this.options.observer?.batch?.(partition, records.length, Number(batch.offsetLag()));
     // Past trailing control records too, so a drained partition's committed offset is its end.
     const next =
-      last === batch.messages.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
-    const records = messages.map((m) => toInputRecord(batch.topic, partition, m));
+      last === batch.records.at(-1) ? BigInt(batch.lastOffset()) + 1n : BigInt(last.offset) + 1n;
     try {
       // At-most-once commits here, before anything is handled.
       if (await state.committer.begin(next)) state.nextOffset = next;
@@ -116,7 +112,7 @@ export class PartitionBatches {
     }
     state.nextOffset = next;
     this.clients.handling.committed(records);
-    resolveOffset(last.offset);
+    batch.resolveOffset(last.offset);
     await heartbeat();
   }
 
@@ -141,6 +137,6 @@ export class PartitionBatches {
       error: String(error.cause),
     });
     await delay(backoffMs(1));
-    this.clients.consumer.seek({ topic, partition, offset: state.nextOffset.toString() });
+    this.clients.consumer.seek(topic, partition, state.nextOffset.toString());
   }
 }

@@ -1,11 +1,7 @@
-import type { Producer } from 'kafkajs';
 import { splitByBytes } from '../batch-bytes.js';
 import { crashPoint } from '../crash-point.js';
-import {
-  createPlainProducer,
-  plainProducerAcks,
-  type DeliveryGuarantee,
-} from '../delivery-guarantee.js';
+import type { KafkaProducer } from '../client/kafka-client.js';
+import { createPlainProducer, type DeliveryGuarantee } from '../delivery-guarantee.js';
 import type { OutputRecord } from '../records.js';
 import {
   CommitFailedError,
@@ -24,7 +20,7 @@ type PlainGuarantee = Exclude<DeliveryGuarantee, 'exactly-once'>;
  * costs under each.
  */
 export class PlainCommits implements CommitStrategy {
-  private readonly producer: Producer;
+  private readonly producer: KafkaProducer;
 
   constructor(
     private readonly context: CommitContext,
@@ -51,7 +47,7 @@ class PlainPartition implements PartitionCommitter {
     private readonly context: CommitContext,
     private readonly guarantee: PlainGuarantee,
     private readonly partition: number,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
   ) {}
 
   async begin(next: bigint): Promise<boolean> {
@@ -70,7 +66,7 @@ class PlainPartition implements PartitionCommitter {
     try {
       const topics = splitByBytes(groupByTopic(outputs), this.context.maxBatchBytes());
       for (const topicMessages of topics) {
-        await this.producer.sendBatch({ topicMessages, acks: plainProducerAcks(this.guarantee) });
+        await this.producer.send(topicMessages);
       }
     } catch (error) {
       const where = `${this.context.topic}[${this.partition}]`;

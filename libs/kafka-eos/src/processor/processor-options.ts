@@ -1,10 +1,10 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../client/kafka-client.js';
 import type { DeliveryGuarantee } from '../delivery-guarantee.js';
-import type { EosLogger } from '../kafka-factory.js';
+import type { EosLogger } from '../logger.js';
 import type { DeadLetterAnswer, RecordsHandler } from './handle-records.js';
 
 export interface RecordProcessorOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   topic: string;
   handler: RecordsHandler;

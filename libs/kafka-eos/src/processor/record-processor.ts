@@ -1,4 +1,4 @@
-import type { Admin, Consumer } from 'kafkajs';
+import type { KafkaAdmin, KafkaConsumer } from '../client/kafka-client.js';
 import { backoffMs, delay } from '../backoff.js';
 import { maxMessageBytes } from '../ensure-topics.js';
 import type { CommitStrategy } from './commit-strategy.js';
@@ -9,7 +9,7 @@ import type { RecordProcessorOptions } from './processor-options.js';
 import { TransactionalCommits } from './transactional-commits.js';
 
 /**
- * Consume-transform-produce on kafkajs, under one of three delivery guarantees.
+ * Consume-transform-produce on the Kafka client port, under one of three delivery guarantees.
  *
  * Reads with read_committed and never auto-commits. Each fetched batch of a partition
  * (`PartitionBatches`) is handled (`RecordHandling`: together or one by one, outages waited out,
@@ -18,8 +18,8 @@ import { TransactionalCommits } from './transactional-commits.js';
  * the start and stop of it all.
  */
 export class RecordProcessor {
-  private consumer!: Consumer;
-  private admin!: Admin;
+  private consumer!: KafkaConsumer;
+  private admin!: KafkaAdmin;
   private commits!: CommitStrategy;
   private batches!: PartitionBatches;
   private readonly handling: RecordHandling;
@@ -47,7 +47,7 @@ export class RecordProcessor {
     this.createClients();
   }
 
-  /** Fresh kafkajs clients: a start that failed half-way is retried with new ones. */
+  /** Fresh clients: a start that failed half-way is retried with new ones. */
   private createClients(): void {
     const { kafka, groupId, topic, guarantee = 'exactly-once' } = this.options;
     const context = {
@@ -58,7 +58,7 @@ export class RecordProcessor {
       transactionTimeoutMs: this.options.transactionTimeoutMs,
       maxBatchBytes: () => this.maxBatchBytes,
       commitOffsets: (partition: number, next: bigint) =>
-        this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]),
+        this.consumer.commitOffsets(topic, [{ partition, offset: next.toString() }]),
       logger: this.options.logger,
       observer: this.options.observer,
     };
@@ -70,12 +70,11 @@ export class RecordProcessor {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     this.consumer = kafka.consumer({
       groupId,
-      readUncommitted: false,
-      sessionTimeout,
+      sessionTimeoutMs: sessionTimeout,
       // kafkajs heartbeats on the connection its long-polling fetches hold: keep the fetch wait
       // well under the session timeout, or an idle instance can miss its session.
-      maxWaitTimeInMs: Math.min(1_000, Math.floor(sessionTimeout / 6)),
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      maxWaitMs: Math.min(1_000, Math.floor(sessionTimeout / 6)),
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 3_000,
     });
     this.batches = new PartitionBatches(this.options, {
       consumer: this.consumer,
@@ -93,13 +92,11 @@ export class RecordProcessor {
     await this.commits.connect();
     await this.consumer.connect();
     // Every (re)join may hand a partition to a new owner and back: forget what we knew.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.batches.forgetPartitions());
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    this.consumer.onGroupJoin(() => this.batches.forgetPartitions());
+    await this.consumer.subscribe(this.options.topic);
     await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.batches.process(payload),
+      eachBatch: (batch) => this.batches.process(batch),
     });
     this.state = 'running';
   }

@@ -1,4 +1,4 @@
-import type { TopicMessages } from 'kafkajs';
+import type { TopicMessages } from '../client/kafka-client.js';
 import { crashPoint } from '../crash-point.js';
 import type { OutputRecord } from '../records.js';
 import { TransactionalProducer, TransactionFailedError } from '../transactional-producer.js';

@@ -1,7 +1,7 @@
 import { Controller, UseFilters, type INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../client/kafka-client.js';
 import type { InputRecord, OutputRecord } from '../records.js';
 import { DependencyUnavailableError, PoisonRecordError } from '../records.js';
 import { KafkaEosContext } from './kafka-eos.context.js';
@@ -91,7 +91,7 @@ async function connect(
   controller: new () => unknown,
   subscriptions: Record<string, KafkaEosSubscription> = all,
 ): Promise<{ server: KafkaEosServer; app: INestMicroservice }> {
-  const server = new KafkaEosServer({ kafka: {} as Kafka, subscriptions });
+  const server = new KafkaEosServer({ kafka: {} as KafkaClient, subscriptions });
   const moduleRef = await Test.createTestingModule({ controllers: [controller] }).compile();
   const app = moduleRef.createNestMicroservice({ strategy: server, logger: false });
   await app.init();
@@ -205,7 +205,7 @@ describe('KafkaEosServer', () => {
     ],
     ['an empty group', { ...all, batch: { ...all.batch, groupId: ' ' } }, /groupId must be/],
   ])('refuses to start with %s', async (_, subscriptions, message) => {
-    const server = new KafkaEosServer({ kafka: {} as Kafka, subscriptions });
+    const server = new KafkaEosServer({ kafka: {} as KafkaClient, subscriptions });
     const moduleRef = await Test.createTestingModule({ controllers: [EchoController] }).compile();
     app = moduleRef.createNestMicroservice({ strategy: server, logger: false });
     await expect(app.listen()).rejects.toThrow(message);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../client/kafka-client.js';
 import { lastValueFrom } from 'rxjs';
 import type { DeadLetterAnswer, RecordsHandler } from '../processor/handle-records.js';
 import { RecordProcessor } from '../processor/record-processor.js';
@@ -18,7 +18,7 @@ import {
 export { deadLetterPattern, type KafkaEosPatternExtras, type KafkaEosSubscription };
 
 export interface KafkaEosServerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Each `@EventPattern` of the app's controllers, and what it consumes. */
   subscriptions: Record<string, KafkaEosSubscription>;
   /** Before consuming, retried with the start while Kafka does not answer (e.g. create topics). */

@@ -1,10 +1,10 @@
-import { classifyTransactionError } from './errors.js';
+import { classifyKafkajsError } from './kafkajs-errors.js';
 
 function kafkaError(type: string, code: number): Error {
   return Object.assign(new Error(type), { type, code });
 }
 
-describe('classifyTransactionError', () => {
+describe('classifyKafkajsError', () => {
   it.each([
     ['INVALID_PRODUCER_EPOCH', 47, 'fenced'],
     ['TRANSACTION_COORDINATOR_FENCED', 52, 'fenced'],
@@ -13,16 +13,16 @@ describe('classifyTransactionError', () => {
     ['NOT_COORDINATOR', 16, 'retriable'],
     ['REQUEST_TIMED_OUT', 7, 'unknown'],
   ])('%s (%d) is %s', (type, code, expected) => {
-    expect(classifyTransactionError(kafkaError(type, code))).toBe(expected);
+    expect(classifyKafkajsError(kafkaError(type, code))).toBe(expected);
   });
 
   it('looks through wrapped causes', () => {
     const wrapped = new Error('commit failed', { cause: kafkaError('INVALID_PRODUCER_EPOCH', 47) });
-    expect(classifyTransactionError(wrapped)).toBe('fenced');
+    expect(classifyKafkajsError(wrapped)).toBe('fenced');
   });
 
   it('treats non-Kafka errors as unknown outcome', () => {
-    expect(classifyTransactionError(new Error('socket hang up'))).toBe('unknown');
-    expect(classifyTransactionError('weird')).toBe('unknown');
+    expect(classifyKafkajsError(new Error('socket hang up'))).toBe('unknown');
+    expect(classifyKafkajsError('weird')).toBe('unknown');
   });
 });
