@@ -1,4 +1,5 @@
 import type { KafkaClient, KafkaClientName, SaslCredentials } from './client/kafka-client.js';
+import { ConfluentClient } from './client/confluent/confluent-client.js';
 import { KafkajsClient } from './client/kafkajs/kafkajs-client.js';
 import type { EosLogger } from './logger.js';
 
@@ -25,5 +26,7 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
   switch (options.library ?? 'kafkajs') {
     case 'kafkajs':
       return new KafkajsClient(options);
+    case 'confluent':
+      return new ConfluentClient(options);
   }
 }

@@ -1,6 +1,7 @@
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES, splitByBytes } from './batch-bytes.js';
 import type {
   KafkaClient,
+  KafkaConsumer,
   KafkaTransactionalProducer,
   PartitionOffset,
   TopicMessages,
@@ -13,6 +14,11 @@ export interface TransactionalOffsets {
   groupId: string;
   topic: string;
   partitions: PartitionOffset[];
+  /**
+   * The member that read the records: with a client that has group fencing (KIP-447) the commit
+   * carries its group metadata, and the broker refuses it once the group replaced the member.
+   */
+  consumer?: KafkaConsumer;
 }
 
 /** What a unit of work may do inside one Kafka transaction. */
@@ -118,9 +124,13 @@ export class TransactionalProducer {
             await retryRetriable(() => tx.send(part), classify);
           }
         },
-        // kafkajs retries CONCURRENT_TRANSACTIONS on produce but not on AddOffsetsToTxn.
-        sendOffsets: async ({ groupId, topic, partitions }) => {
-          await retryRetriable(() => tx.sendOffsets(groupId, topic, partitions), classify);
+        // A client may retry CONCURRENT_TRANSACTIONS on produce but not on AddOffsetsToTxn
+        // (kafkajs does).
+        sendOffsets: async ({ groupId, topic, partitions, consumer }) => {
+          await retryRetriable(
+            () => tx.sendOffsets(groupId, topic, partitions, consumer),
+            classify,
+          );
         },
       });
       await tx.commit();

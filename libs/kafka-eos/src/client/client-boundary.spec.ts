@@ -3,8 +3,14 @@ import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '../../../..');
 
-/** The files that may name kafkajs: its adapter, and kafka-setup's ACLs (not in the port). */
-const allowed = [/^libs\/kafka-eos\/src\/client\/kafkajs\//, /^apps\/kafka-setup\/src\//];
+/**
+ * The files that may name a client library: the adapters, and kafka-setup's ACLs (kafkajs; not in
+ * the port).
+ */
+const allowed = [
+  /^libs\/kafka-eos\/src\/client\/(kafkajs|confluent)\//,
+  /^apps\/kafka-setup\/src\//,
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

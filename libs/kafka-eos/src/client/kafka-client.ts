@@ -4,12 +4,15 @@ import type { InputRecord } from '../records.js';
 /**
  * The Kafka client port: the few things the exactly-once machinery asks of a Kafka client
  * library, as small interfaces. Everything outside `client/<library>/` speaks only these; an
- * adapter (`kafkajs`, and later others) implements them. Offsets are decimal strings, as Kafka's
+ * adapter (`kafkajs`, `confluent`) implements them. Offsets are decimal strings, as Kafka's
  * 64-bit offsets do not fit a JavaScript number.
  */
-export type KafkaClientName = 'kafkajs';
+export type KafkaClientName = 'kafkajs' | 'confluent';
 
-export const kafkaClientNames = ['kafkajs'] as const satisfies readonly KafkaClientName[];
+export const kafkaClientNames = [
+  'kafkajs',
+  'confluent',
+] as const satisfies readonly KafkaClientName[];
 
 /** A record to produce. */
 export interface OutgoingMessage {
@@ -43,6 +46,13 @@ export interface SaslCredentials {
 export interface KafkaClient {
   /** Which library this is (logged, and shown by the benchmarks). */
   readonly library: KafkaClientName;
+  /**
+   * True when offsets sent in a transaction carry the consumer's group metadata (KIP-447): the
+   * broker then refuses the commit of a member the group has replaced, so one transactional
+   * producer per instance is enough. False: fencing needs one transactional id per input
+   * partition.
+   */
+  readonly groupFencing: boolean;
   admin(): KafkaAdmin;
   /** A plain producer: no transactions; `acks`, `idempotent` and `retries` as given. */
   producer(options: PlainProducerOptions): KafkaProducer;
@@ -107,8 +117,17 @@ export interface KafkaTransactionalProducer {
 
 export interface KafkaTransaction {
   send(batch: TopicMessages[]): Promise<void>;
-  /** Commits `offsets` of `groupId` on `topic` with the transaction. */
-  sendOffsets(groupId: string, topic: string, offsets: PartitionOffset[]): Promise<void>;
+  /**
+   * Commits `offsets` of `groupId` on `topic` with the transaction. With `groupFencing`, the
+   * offsets carry the group metadata of `consumer` (the member that read the records); without a
+   * consumer (a position kept in a group nobody joins, as the relay's) they carry none.
+   */
+  sendOffsets(
+    groupId: string,
+    topic: string,
+    offsets: PartitionOffset[],
+    consumer?: KafkaConsumer,
+  ): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
   isActive(): boolean;

@@ -6,7 +6,7 @@ import { RecordHandling } from './handle-records.js';
 import { PartitionBatches } from './partition-batches.js';
 import { PlainCommits } from './plain-commits.js';
 import type { RecordProcessorOptions } from './processor-options.js';
-import { TransactionalCommits } from './transactional-commits.js';
+import { GroupCommits, TransactionalCommits } from './transactional-commits.js';
 
 /**
  * Consume-transform-produce on the Kafka client port, under one of three delivery guarantees.
@@ -63,9 +63,11 @@ export class RecordProcessor {
       observer: this.options.observer,
     };
     this.commits =
-      guarantee === 'exactly-once'
-        ? new TransactionalCommits(context)
-        : new PlainCommits(context, guarantee);
+      guarantee !== 'exactly-once'
+        ? new PlainCommits(context, guarantee)
+        : kafka.groupFencing
+          ? new GroupCommits(context, () => this.consumer)
+          : new TransactionalCommits(context);
     this.admin = kafka.admin();
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     this.consumer = kafka.consumer({

@@ -50,6 +50,7 @@ export interface KafkajsClientOptions {
  */
 export class KafkajsClient implements KafkaClient {
   readonly library = 'kafkajs';
+  readonly groupFencing = false;
   /** The kafkajs client itself, for what the port does not cover (kafka-setup's ACLs). */
   readonly kafka: Kafka;
 

@@ -1,0 +1,397 @@
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { TransactionFailure } from '../../errors.js';
+import type { EosLogger } from '../../logger.js';
+import type { InputRecord } from '../../records.js';
+import type {
+  ConsumedBatch,
+  ConsumerSettings,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaProducer,
+  KafkaTransaction,
+  KafkaTransactionalProducer,
+  NewTopic,
+  PartitionOffset,
+  PlainProducerOptions,
+  SaslCredentials,
+  TopicMessages,
+  TransactionalProducerSettings,
+} from '../kafka-client.js';
+import { KafkajsClient } from '../kafkajs/kafkajs-client.js';
+import { classifyConfluentError } from './confluent-errors.js';
+import { Connection } from './connection.js';
+
+export interface ConfluentClientOptions {
+  clientId: string;
+  brokers: string[];
+  logger: EosLogger;
+  sasl?: SaslCredentials;
+}
+
+/** Records per `eachBatch` (the library's default is 32, which makes a transaction per 32). */
+const MAX_BATCH_RECORDS = 500;
+/** How long a produce waits for more records to fill its batch (librdkafka's default is 5 ms). */
+const LINGER_MS = 5;
+
+/**
+ * The port on @confluentinc/kafka-javascript (librdkafka, through its KafkaJS-like API). Offsets
+ * sent in a transaction carry the consumer's group metadata (KIP-447), so the broker refuses the
+ * commit of a member the group replaced: one transactional producer per instance is enough
+ * (`groupFencing`; see `GroupCommits`).
+ *
+ * The library's admin has no DescribeCluster or DescribeConfigs; those two (the broker count for
+ * the replication check, and `max.message.bytes`) go through a kafkajs admin.
+ */
+export class ConfluentClient implements KafkaClient {
+  readonly library = 'confluent';
+  readonly groupFencing = true;
+  private readonly kafka: KafkaJS.Kafka;
+  /** Only for `describeCluster` and `topicConfig`. */
+  private readonly describer: KafkajsClient;
+
+  constructor(options: ConfluentClientOptions) {
+    const { logger } = options;
+    this.kafka = new KafkaJS.Kafka({
+      kafkaJS: {
+        clientId: options.clientId,
+        brokers: options.brokers,
+        ...(options.sasl && { sasl: options.sasl }),
+        logLevel: KafkaJS.logLevel.WARN,
+        logger: libraryLogger(logger),
+      },
+    });
+    this.describer = new KafkajsClient(options);
+  }
+
+  admin(): KafkaAdmin {
+    return new ConfluentAdmin(this.kafka.admin(), this.describer.admin());
+  }
+
+  producer(options: PlainProducerOptions): KafkaProducer {
+    const producer = this.kafka.producer({
+      kafkaJS: {
+        acks: options.acks,
+        idempotent: options.idempotent,
+        allowAutoTopicCreation: false,
+        retry: { retries: options.retries },
+      },
+      'linger.ms': LINGER_MS,
+    });
+    const connection = new Connection(producer);
+    return {
+      connect: () => connection.connect(),
+      disconnect: () => connection.disconnect(),
+      send: async (batch) => {
+        await producer.sendBatch({ topicMessages: batch.map(toLibraryMessages) });
+      },
+    };
+  }
+
+  transactionalProducer(options: TransactionalProducerSettings): KafkaTransactionalProducer {
+    return new ConfluentTransactionalProducer(
+      this.kafka,
+      this.kafka.producer({
+        kafkaJS: {
+          transactionalId: options.transactionalId,
+          idempotent: true,
+          transactionTimeout: options.transactionTimeoutMs,
+        },
+        'linger.ms': LINGER_MS,
+        // librdkafka retries a failed produce itself, for as long as delivery.timeout.ms.
+        'retry.backoff.ms': Math.max(1, options.initialRetryMs),
+      }),
+    );
+  }
+
+  consumer(options: ConsumerSettings): KafkaConsumer {
+    return new ConfluentConsumer(this.kafka, options);
+  }
+
+  classifyTransactionError(error: unknown): TransactionFailure {
+    return classifyConfluentError(error);
+  }
+}
+
+function libraryLogger(logger: EosLogger): KafkaJS.Logger {
+  const adapter: KafkaJS.Logger = {
+    info: (message, extra) => logger.log(`confluent: ${message}`, { ...extra }),
+    debug: () => undefined,
+    warn: (message, extra) => logger.warn(`confluent: ${message}`, { ...extra }),
+    error: (message, extra) => logger.warn(`confluent: ${message}`, { ...extra }),
+    namespace: () => adapter,
+    setLogLevel: () => undefined,
+  };
+  return adapter;
+}
+
+function toLibraryMessages({ topic, messages }: TopicMessages): KafkaJS.TopicMessages {
+  return { topic, messages };
+}
+
+class ConfluentTransactionalProducer implements KafkaTransactionalProducer {
+  private readonly connection: Connection;
+  /**
+   * Offsets of a group nobody joins (the relay's position) are sent with a consumer of that group
+   * that never subscribes: its group metadata has no member and generation -1, which the broker
+   * accepts as it does a commit without metadata.
+   */
+  private readonly groupHandles = new Map<string, Promise<KafkaJS.Consumer>>();
+
+  constructor(
+    private readonly kafka: KafkaJS.Kafka,
+    private readonly producer: KafkaJS.Producer,
+  ) {
+    this.connection = new Connection(producer);
+  }
+
+  /** The library's connect runs InitTransactions (InitProducerId) for a transactional id. */
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  async disconnect(): Promise<void> {
+    const handles = [...this.groupHandles.values()];
+    this.groupHandles.clear();
+    await Promise.all(
+      handles.map((handle) =>
+        handle.then((consumer) => consumer.disconnect()).catch(() => undefined),
+      ),
+    );
+    await this.connection.disconnect();
+  }
+
+  async begin(): Promise<KafkaTransaction> {
+    await this.producer.transaction();
+    return new ConfluentTransaction(this.producer, (groupId) => this.groupHandle(groupId));
+  }
+
+  private groupHandle(groupId: string): Promise<KafkaJS.Consumer> {
+    let handle = this.groupHandles.get(groupId);
+    if (!handle) {
+      const consumer = this.kafka.consumer({ kafkaJS: { groupId, autoCommit: false } });
+      handle = consumer.connect().then(() => consumer);
+      handle.catch(() => this.groupHandles.delete(groupId));
+      this.groupHandles.set(groupId, handle);
+    }
+    return handle;
+  }
+}
+
+class ConfluentTransaction implements KafkaTransaction {
+  constructor(
+    private readonly producer: KafkaJS.Producer,
+    private readonly groupHandle: (groupId: string) => Promise<KafkaJS.Consumer>,
+  ) {}
+
+  async send(batch: TopicMessages[]): Promise<void> {
+    await this.producer.sendBatch({ topicMessages: batch.map(toLibraryMessages) });
+  }
+
+  async sendOffsets(
+    groupId: string,
+    topic: string,
+    offsets: PartitionOffset[],
+    consumer?: KafkaConsumer,
+  ): Promise<void> {
+    const member =
+      consumer instanceof ConfluentConsumer ? consumer.raw : await this.groupHandle(groupId);
+    await this.producer.sendOffsets({
+      consumer: member,
+      topics: [
+        { topic, partitions: offsets.map(({ partition, offset }) => ({ partition, offset })) },
+      ],
+    });
+  }
+
+  /** The library waits 5 s for the commit (not settable); a slower one fails as `unknown`. */
+  commit(): Promise<void> {
+    return this.producer.commit();
+  }
+
+  abort(): Promise<void> {
+    return this.producer.abort();
+  }
+
+  isActive(): boolean {
+    return this.producer.isActive();
+  }
+}
+
+class ConfluentAdmin implements KafkaAdmin {
+  private readonly connection: Connection;
+
+  constructor(
+    private readonly admin: KafkaJS.Admin,
+    private readonly describer: KafkaAdmin,
+  ) {
+    this.connection = new Connection(admin);
+  }
+
+  async connect(): Promise<void> {
+    await this.connection.connect();
+    await this.describer.connect();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.describer.disconnect().catch(() => undefined);
+    await this.connection.disconnect();
+  }
+
+  describeCluster(): Promise<{ brokers: number; controller: number | null }> {
+    return this.describer.describeCluster();
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  async fewestReplicas(topics: string[]): Promise<Map<string, number>> {
+    const found = await this.admin.fetchTopicMetadata({ topics });
+    return new Map(
+      found.map(({ name, partitions }) => [
+        name,
+        Math.min(...partitions.map((p) => p.replicas.length)),
+      ]),
+    );
+  }
+
+  /** The library has no `waitForLeaders`: the metadata is polled until every partition has one. */
+  async createTopics(topics: NewTopic[]): Promise<void> {
+    await this.admin.createTopics({ topics });
+    const names = topics.map((t) => t.topic);
+    for (let attempt = 0; ; attempt++) {
+      const found = await this.admin.fetchTopicMetadata({ topics: names }).catch(() => []);
+      const led = found.filter(({ partitions }) => partitions.every((p) => p.leader >= 0));
+      if (led.length === names.length) return;
+      if (attempt === 100) throw new Error(`topics ${names.join(', ')} have no leaders yet`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  topicConfig(topics: string[], name: string): Promise<Map<string, string>> {
+    return this.describer.topicConfig(topics, name);
+  }
+
+  /**
+   * Require-stable: while a transaction that commits offsets of the group is open, the broker
+   * answers UNSTABLE_OFFSET_COMMIT and the read waits, so a new owner never starts from an offset
+   * the old owner's transaction is about to move.
+   */
+  async committedOffsets(groupId: string, topic: string): Promise<PartitionOffset[]> {
+    const [entry] = await this.admin.fetchOffsets({
+      groupId,
+      topics: [topic],
+      requireStableOffsets: true,
+    });
+    return (entry?.partitions ?? []).map(({ partition, offset, metadata }) => ({
+      partition,
+      offset,
+      metadata,
+    }));
+  }
+}
+
+class ConfluentConsumer implements KafkaConsumer {
+  /** The library's consumer: its group metadata goes with the transaction's offsets. */
+  readonly raw: KafkaJS.Consumer;
+  private readonly connection: Connection;
+  private readonly joinListeners: Array<() => void> = [];
+
+  constructor(kafka: KafkaJS.Kafka, options: ConsumerSettings) {
+    this.raw = kafka.consumer({
+      kafkaJS: {
+        groupId: options.groupId,
+        fromBeginning: true,
+        autoCommit: false,
+        readUncommitted: false,
+        sessionTimeout: options.sessionTimeoutMs,
+        heartbeatInterval: options.heartbeatIntervalMs,
+        maxWaitTimeInMs: options.maxWaitMs,
+      },
+      'js.consumer.max.batch.size': MAX_BATCH_RECORDS,
+      // The library has no group-join event: a rebalance (revoke, then assign) is the moment
+      // partitions may change owners.
+      rebalance_cb: () => {
+        for (const listener of this.joinListeners) listener();
+      },
+    });
+    this.connection = new Connection(this.raw);
+  }
+
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.connection.disconnect();
+  }
+
+  subscribe(topic: string): Promise<void> {
+    return this.raw.subscribe({ topics: [topic] });
+  }
+
+  run(options: {
+    partitionsConsumedConcurrently: number;
+    eachBatch: (batch: ConsumedBatch) => Promise<void>;
+  }): Promise<void> {
+    return this.raw.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => options.eachBatch(consumedBatch(payload)),
+    });
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.raw.seek({ topic, partition, offset });
+  }
+
+  commitOffsets(topic: string, offsets: PartitionOffset[]): Promise<void> {
+    return this.raw.commitOffsets(
+      offsets.map(({ partition, offset }) => ({ topic, partition, offset })),
+    );
+  }
+
+  onGroupJoin(listener: () => void): void {
+    this.joinListeners.push(listener);
+  }
+}
+
+function consumedBatch(payload: KafkaJS.EachBatchPayload): ConsumedBatch {
+  const { batch } = payload;
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    records: batch.messages.map((m) => toInputRecord(batch.topic, batch.partition, m)),
+    // The library's lastOffset is its last record's: control records (transaction markers) after
+    // it are not counted, so a drained partition's committed offset may stop before its end.
+    lastOffset: () => batch.lastOffset(),
+    offsetLag: () => batch.offsetLag(),
+    // librdkafka heartbeats from its own thread; the KafkaJS layer's heartbeat does nothing.
+    heartbeat: () => payload.heartbeat(),
+    isRunning: () => payload.isRunning(),
+    isStale: () => payload.isStale(),
+    resolveOffset: (offset) => payload.resolveOffset(offset),
+  };
+}
+
+function toInputRecord(
+  topic: string,
+  partition: number,
+  message: KafkaJS.KafkaMessage,
+): InputRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined)
+      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}
