@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '#test-infra';
+import { libraryUnderTest } from './client-under-test.js';
 
 /** A service started as a real child process from the build output (`npm test` builds first). */
 export class ChildService {
@@ -27,13 +28,16 @@ export class ChildService {
     );
   }
 
-  /** `script` is relative to the repository's dist/ folder, e.g. apps/payments/src/relay.main.js. */
+  /**
+   * `script` is relative to the repository's dist/ folder, e.g. apps/payments/src/relay.main.js.
+   * The service runs on the Kafka client under test (KAFKA_CLIENT) unless `env` names another.
+   */
   static start(name: string, script: string, env: Record<string, string>): ChildService {
     const child = spawn(
       process.execPath,
       ['--disable-warning=TimeoutNegativeWarning', join(repoRoot(), 'dist', script)],
       {
-        env: { PATH: process.env.PATH ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', KAFKA_CLIENT: libraryUnderTest(), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

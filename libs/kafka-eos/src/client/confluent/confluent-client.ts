@@ -1,4 +1,4 @@
-import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { KafkaJS, type RdKafka } from '@confluentinc/kafka-javascript';
 import type { TransactionFailure } from '../../errors.js';
 import type { EosLogger } from '../../logger.js';
 import type { InputRecord } from '../../records.js';
@@ -33,6 +33,15 @@ export interface ConfluentClientOptions {
 const MAX_BATCH_RECORDS = 500;
 /** How long a produce waits for more records to fill its batch (librdkafka's default is 5 ms). */
 const LINGER_MS = 5;
+/**
+ * librdkafka refuses, before sending, a record larger than its `message.max.bytes` (1,000,000 by
+ * default: less than Kafka's own default limit of 1,048,588). The topics' `max.message.bytes`
+ * is the limit that counts, and the project's sends are cut to it (`splitByBytes`,
+ * `maxMessageBytes`), so the client's own is set well above it.
+ */
+const PRODUCER_SETTINGS = { 'linger.ms': LINGER_MS, 'message.max.bytes': 16 * 1024 * 1024 };
+/** How long sending a transaction's offsets may take (the library's fixed value is 5 s). */
+const SEND_OFFSETS_TIMEOUT_MS = 30_000;
 
 /**
  * The port on @confluentinc/kafka-javascript (librdkafka, through its KafkaJS-like API). Offsets
@@ -76,7 +85,7 @@ export class ConfluentClient implements KafkaClient {
         allowAutoTopicCreation: false,
         retry: { retries: options.retries },
       },
-      'linger.ms': LINGER_MS,
+      ...PRODUCER_SETTINGS,
     });
     const connection = new Connection(producer);
     return {
@@ -97,7 +106,7 @@ export class ConfluentClient implements KafkaClient {
           idempotent: true,
           transactionTimeout: options.transactionTimeoutMs,
         },
-        'linger.ms': LINGER_MS,
+        ...PRODUCER_SETTINGS,
         // librdkafka retries a failed produce itself, for as long as delivery.timeout.ms.
         'retry.backoff.ms': Math.max(1, options.initialRetryMs),
       }),
@@ -196,11 +205,28 @@ class ConfluentTransaction implements KafkaTransaction {
   ): Promise<void> {
     const member =
       consumer instanceof ConfluentConsumer ? consumer.raw : await this.groupHandle(groupId);
-    await this.producer.sendOffsets({
-      consumer: member,
-      topics: [
-        { topic, partitions: offsets.map(({ partition, offset }) => ({ partition, offset })) },
-      ],
+    // The KafkaJS-like `sendOffsets` drops each offset's metadata (which the relay's position
+    // is kept in); the library's own producer underneath sends it.
+    const producer = internalClient<RdKafka.Producer>(this.producer);
+    const partitions: RdKafka.TopicPartitionOffsetAndMetadata[] = offsets.map(
+      ({ partition, offset, metadata }) => ({
+        topic,
+        partition,
+        offset: Number(offset),
+        ...(metadata != null && { metadata }),
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      producer.sendOffsetsToTransaction(
+        partitions,
+        internalClient<RdKafka.KafkaConsumer>(member),
+        SEND_OFFSETS_TIMEOUT_MS,
+        // The error (with librdkafka's `code`) is the cause, as classifyConfluentError reads it.
+        (error) =>
+          error
+            ? reject(new Error(`sending offsets failed: ${error.message}`, { cause: error }))
+            : resolve(),
+      );
     });
   }
 
@@ -218,6 +244,20 @@ class ConfluentTransaction implements KafkaTransaction {
   }
 }
 
+/**
+ * The librdkafka client under one of the library's KafkaJS-like clients (its
+ * `_getInternalClient()`, not in its types): checked, so that a library version without it fails
+ * loudly, not quietly.
+ */
+function internalClient<T>(client: object): T {
+  const inner = (client as { _getInternalClient?: () => T | null })._getInternalClient?.call(
+    client,
+  );
+  if (!inner)
+    throw new Error('@confluentinc/kafka-javascript: no internal client (not connected?)');
+  return inner;
+}
+
 class ConfluentAdmin implements KafkaAdmin {
   private readonly connection: Connection;
 
@@ -230,7 +270,12 @@ class ConfluentAdmin implements KafkaAdmin {
 
   async connect(): Promise<void> {
     await this.connection.connect();
-    await this.describer.connect();
+    try {
+      await this.describer.connect();
+    } catch (error) {
+      await this.connection.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   async disconnect(): Promise<void> {
