@@ -12,7 +12,7 @@ COPY package.json package-lock.json ./
 # The postinstall applies patches/ (kafkajs' fixes) and builds the Confluent client's native part.
 COPY patches patches
 COPY scripts/confluent-native.mjs scripts/
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.app.json nest-cli.json ./
 COPY apps apps
 COPY libs libs

@@ -8,7 +8,9 @@
 // libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev (.ci/run and the Dockerfile install
 // them). The headers come from the Node that runs this script, not from an npmrc `nodedir`.
 import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +22,7 @@ function builtFeatures() {
   const probe = spawnSync(
     process.execPath,
     ['-e', `console.log(require(${JSON.stringify(name)}).features.join(','))`],
-    { encoding: 'utf8', cwd: process.cwd() },
+    { encoding: 'utf8' },
   );
   return probe.status === 0 ? probe.stdout.trim().split(',') : null;
 }
@@ -46,12 +48,17 @@ function nodeGyp() {
 const nodeDir = dirname(dirname(process.execPath));
 console.log(`[confluent-native] building ${name}'s librdkafka from source (about a minute)`);
 const started = Date.now();
+// The compiler's output (hundreds of warnings) goes to a file, shown only when the build fails.
+const logFile = join(mkdtempSync(join(tmpdir(), 'confluent-native-')), 'build.log');
+const log = openSync(logFile, 'w');
 const build = spawnSync(process.execPath, [nodeGyp(), 'rebuild', `--nodedir=${nodeDir}`], {
   cwd: packageDir,
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', log, log],
   env: { ...process.env, CKJS_LINKING: 'dynamic', npm_config_nodedir: nodeDir },
 });
+closeSync(log);
 if (build.status !== 0) {
+  process.stderr.write(readFileSync(logFile));
   console.error(
     `[confluent-native] the build failed (status ${build.status}). It needs the Debian packages ` +
       'build-essential python3 pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev.',

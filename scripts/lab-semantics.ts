@@ -2,7 +2,7 @@
  * `npm run lab:semantics [-- --seed N --duration-s S --brokers 1|3]`: the chaos run (same seeded
  * workload, same seeded fault schedule) three times, with the ledgers at each delivery guarantee,
  * then one table of what each lost and duplicated, counted per accepted transfer on the results
- * topic (read_committed). Written to .chaos/lab-<seed>.json too.
+ * topic (read_committed). Written to .chaos/lab-<seed>-<client>.json too.
  *
  * Exit code 1 when the exactly-once run breaks any check: the other two are expected to.
  */
@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeliveryGuarantee } from '#kafka-eos';
 import { repoRoot } from '../test/infra/repo-root.js';
+import { libraryUnderTest } from '../test/support/client-under-test.js';
 import { parseChaosOptions } from './chaos/chaos-options.js';
 import { runChaos, type ChaosOutcome } from './chaos/run-chaos.js';
 import { markdownTable } from './markdown-table.js';
@@ -24,7 +25,9 @@ async function main(): Promise<boolean> {
     outcomes.push({ guarantee, ...(await runChaos({ ...options, guarantee })) });
   }
   const table = formatTable(outcomes);
-  console.log(`\n[lab] seed ${options.seed}, the same workload and fault schedule each time:\n`);
+  console.log(
+    `\n[lab] seed ${options.seed}, Kafka client ${libraryUnderTest()}, the same workload and fault schedule each time:\n`,
+  );
   console.log(table);
   for (const o of outcomes) {
     const missing =
@@ -36,8 +39,8 @@ async function main(): Promise<boolean> {
   const dir = join(repoRoot(), '.chaos');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    join(dir, `lab-${options.seed}.json`),
-    `${JSON.stringify({ ...options, outcomes }, null, 1)}\n`,
+    join(dir, `lab-${options.seed}-${libraryUnderTest()}.json`),
+    `${JSON.stringify({ ...options, kafkaClient: libraryUnderTest(), outcomes }, null, 1)}\n`,
   );
   return outcomes.find((o) => o.guarantee === 'exactly-once')?.ok ?? false;
 }

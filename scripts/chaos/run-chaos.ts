@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { libraryUnderTest } from '../../test/support/client-under-test.js';
 import { ChaosStack } from './chaos-stack.js';
 import type { ChaosOptions } from './chaos-options.js';
 import { checkInvariants, type CheckRow, type Tally } from './check-invariants.js';
@@ -71,7 +72,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     // the lab's weaker guarantees are expected to fail.
     await stack.close({ keepDatabases: !allOk && guarantee === 'exactly-once' });
     console.log(
-      `[chaos] ${allOk ? 'all checks hold' : 'FAILED'} (seed ${seed}, ${guarantee}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `[chaos] ${allOk ? 'all checks hold' : 'FAILED'} (seed ${seed}, ${guarantee}, Kafka client ${libraryUnderTest()}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
 }

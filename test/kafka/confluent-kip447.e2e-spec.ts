@@ -1,6 +1,8 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { Kafka, logLevel } from 'kafkajs';
+import { fetchCommittedOffset } from '#kafka-eos';
 import { uniqueName, waitFor } from '#test-infra';
+import { clientUnderTest } from '../support/client-under-test.js';
 import { readCommitted } from '../support/read-topic.js';
 
 /**
@@ -50,12 +52,38 @@ describe('KIP-447 fencing with the Confluent client', () => {
     return producer;
   }
 
-  async function committedOffset(groupId: string, topic: string): Promise<string | undefined> {
-    const admin = kafkajs.admin();
+  /**
+   * The batch's records to `output`, then (once `stall` settles) the offset after it, in
+   * transaction `tx`.
+   */
+  async function copyInTransaction(
+    tx: KafkaJS.Transaction,
+    member: KafkaJS.Consumer,
+    batch: KafkaJS.Batch,
+    output: string,
+    stall: Promise<void> = Promise.resolve(),
+  ): Promise<void> {
+    await tx.send({ topic: output, messages: batch.messages.map((m) => ({ value: m.value })) });
+    await stall;
+    await tx.sendOffsets({
+      consumer: member,
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [{ partition: 0, offset: (BigInt(batch.lastOffset()) + 1n).toString() }],
+        },
+      ],
+    });
+  }
+
+  async function committedOffset(groupId: string, topic: string): Promise<bigint | undefined> {
+    const admin = clientUnderTest().admin();
     await admin.connect();
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    await admin.disconnect();
-    return entry?.partitions[0]?.offset;
+    try {
+      return await fetchCommittedOffset(admin, groupId, topic, 0);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   it('refuses the commit of a member the group replaced; its successor commits once', async () => {
@@ -77,20 +105,8 @@ describe('KIP-447 fencing with the Confluent client', () => {
         if (zombieDone) return;
         zombieDone = true;
         const tx = await zombieProducer.transaction();
-        await tx.send({ topic: output, messages: batch.messages.map((m) => ({ value: m.value })) });
-        await released;
         try {
-          await tx.sendOffsets({
-            consumer: zombie,
-            topics: [
-              {
-                topic: input,
-                partitions: [
-                  { partition: 0, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
-                ],
-              },
-            ],
-          });
+          await copyInTransaction(tx, zombie, batch, output, released);
           await tx.commit();
         } catch (error) {
           zombieError = error;
@@ -112,16 +128,7 @@ describe('KIP-447 fencing with the Confluent client', () => {
     await successor.run({
       eachBatch: async ({ batch }) => {
         const tx = await successorProducer.transaction();
-        await tx.send({ topic: output, messages: batch.messages.map((m) => ({ value: m.value })) });
-        await tx.sendOffsets({
-          consumer: successor,
-          topics: [
-            {
-              topic: input,
-              partitions: [{ partition: 0, offset: (BigInt(batch.lastOffset()) + 1n).toString() }],
-            },
-          ],
-        });
+        await copyInTransaction(tx, successor, batch, output);
         await tx.commit();
         copied += batch.messages.length;
       },
@@ -142,6 +149,6 @@ describe('KIP-447 fencing with the Confluent client', () => {
 
     const values = (await readCommitted(kafkajs, output)).map((r) => r.value);
     expect(values.sort()).toEqual(['r0', 'r1', 'r2']);
-    expect(await committedOffset(groupId, input)).toBe('3');
+    expect(await committedOffset(groupId, input)).toBe(3n);
   });
 });

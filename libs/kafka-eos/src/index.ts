@@ -4,6 +4,7 @@ export type { EosLogger } from './logger.js';
 export * from './errors.js';
 export * from './transactional-producer.js';
 export * from './kafka-factory.js';
+export * from './committed-offset.js';
 export * from './ensure-topics.js';
 export { crashPoint } from './crash-point.js';
 export { backoffMs, delay } from './backoff.js';
