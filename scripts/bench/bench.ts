@@ -6,10 +6,12 @@
  * - API accept rate ÷ the rate PostgreSQL commits the API's own write from a tight loop;
  * - end to end (HTTP accept → settled) under each delivery guarantee: exactly-once's throughput
  *   and p99 latency ÷ at-least-once's, and the relay's lag at a steady load;
- * - the ledger's postings per second with three instances ÷ with one.
+ * - the ledger's postings per second with three instances ÷ with one;
+ * - each Kafka client against kafkajs, the default (issue 12): the relay's drain, the port's plain
+ *   producer, and end to end under exactly-once (throughput, and p99 at one steady load).
  * Writes bench/results/<timestamp>.json, bench/results/latest.md and bench/results/latest.svg.
  */
-import type { DeliveryGuarantee } from '#kafka-eos';
+import { kafkaClientNames, type DeliveryGuarantee, type KafkaClientName } from '#kafka-eos';
 import { startInfra } from '../../test/infra/start-infra.js';
 import { measureApiAccept } from './api-accept.js';
 import { freshPaymentsDatabase } from './bench-database.js';
@@ -19,11 +21,11 @@ import { measureEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureLedgerScaling, type LedgerScalingResult } from './ledger-scaling.js';
 import { describeMachine } from './machine.js';
 import { createProgress } from './progress.js';
-import { measureRelayDrain } from './relay-drain.js';
+import { measureClientDrain, measureRelayDrain, type ClientDrainResult } from './relay-drain.js';
 import { writeResults, type Measure } from './write-results.js';
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
-const PARTS = ['relay', 'api', 'e2e', 'ledger'] as const;
+const PARTS = ['relay', 'api', 'e2e', 'ledger', 'clients'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -132,6 +134,12 @@ async function main(): Promise<void> {
       }
     }
 
+    if (only.has('clients')) {
+      const compared = await compareClients(infra, options, timed, progress);
+      measures.push(...compared.measures);
+      details.push(...compared.details);
+    }
+
     const files = writeResults({ startedAt, options, machine, durationsSec, measures, details });
     say(`wrote ${files.join(', ')}`);
   } finally {
@@ -172,6 +180,97 @@ async function measureGuarantees(
     runs.push(r);
   }
   return runs;
+}
+
+/**
+ * The same work on each client in turn: the relay draining one outbox, the port's plain producer
+ * sending its records, and the pipeline end to end under exactly-once, at one steady load for
+ * all (the first client's share). KAFKA_CLIENT is set for the services each part starts.
+ */
+async function compareClients(
+  infra: { kafkaBrokers: string; databaseUrl: string },
+  options: BenchOptions,
+  timed: <T>(phase: string, run: () => Promise<T>) => Promise<T>,
+  progress: ReturnType<typeof createProgress>,
+): Promise<{ measures: Measure[]; details: string[] }> {
+  const batchSize = Math.max(...options.relayBatchSizes);
+  const previous = process.env.KAFKA_CLIENT;
+  let steadyRate: number | undefined;
+  const runs: Array<{ client: KafkaClientName; drain: ClientDrainResult; e2e: EndToEndResult }> =
+    [];
+  try {
+    for (const client of kafkaClientNames) {
+      process.env.KAFKA_CLIENT = client;
+      const drain = await timed(`relay on ${client}`, () =>
+        measureClientDrain({ ...infra, ...options, rows: options.outboxRows, batchSize, client }),
+      );
+      const e2e = await timed(`end to end on ${client}`, () =>
+        measureEndToEnd(
+          'exactly-once',
+          {
+            transfers: options.endToEndTransfers,
+            warmUpTransfers: Math.round(options.endToEndTransfers / 10),
+            concurrency: options.concurrency,
+            steadyRate: (measured) =>
+              (steadyRate ??= Math.max(10, Math.round(measured * options.steadyShare))),
+            steadySeconds: options.steadySeconds,
+          },
+          progress,
+        ),
+      );
+      say(
+        `${client}: relay ${fmt(drain.relayRowsPerSec)} rows/s, port produce ${fmt(drain.portProduceMsgsPerSec)} msgs/s, exactly-once ${fmt(e2e.settledPerSec)} settled/s, p99 ${ms(e2e.latencyMs.p99)} at ${e2e.steadyRate}/s`,
+      );
+      runs.push({ client, drain, e2e });
+    }
+  } finally {
+    if (previous === undefined) delete process.env.KAFKA_CLIENT;
+    else process.env.KAFKA_CLIENT = previous;
+  }
+  const [base, ...others] = runs;
+  if (!base) return { measures: [], details: [] };
+  const on = `on ${base.client}`;
+  const measures = others.flatMap(({ client, drain, e2e }): Measure[] => [
+    {
+      measure: `relay drain (batch ${batchSize}) on ${client}`,
+      value: drain.relayRowsPerSec,
+      baseline: on,
+      baselineValue: base.drain.relayRowsPerSec,
+      unit: '/s',
+    },
+    {
+      measure: `plain produce through the port (batch ${batchSize}) on ${client}`,
+      value: drain.portProduceMsgsPerSec,
+      baseline: on,
+      baselineValue: base.drain.portProduceMsgsPerSec,
+      unit: '/s',
+    },
+    {
+      measure: `end-to-end throughput, exactly-once, on ${client}`,
+      value: e2e.settledPerSec,
+      baseline: on,
+      baselineValue: base.e2e.settledPerSec,
+      unit: '/s',
+    },
+    {
+      measure: `end-to-end p99 latency at ${e2e.steadyRate}/s, exactly-once, on ${client}`,
+      value: e2e.latencyMs.p99,
+      baseline: on,
+      baselineValue: base.e2e.latencyMs.p99,
+      unit: 'ms',
+      targetKind: 'max',
+    },
+  ]);
+  const details = [
+    '',
+    '| Kafka client | relay drain | port plain produce | exactly-once settled/s | p50 / p99 at steady load |',
+    '|---|---|---|---|---|',
+    ...runs.map(
+      ({ client, drain, e2e }) =>
+        `| ${client} | ${fmt(drain.relayRowsPerSec)}/s | ${fmt(drain.portProduceMsgsPerSec)}/s | ${fmt(e2e.settledPerSec)} | ${ms(e2e.latencyMs.p50)} / ${ms(e2e.latencyMs.p99)} at ${e2e.steadyRate}/s |`,
+    ),
+  ];
+  return { measures, details };
 }
 
 function endToEndMeasures(runs: EndToEndResult[]): Measure[] {

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { createKafkaClient, delay, ensureTopics } from '#kafka-eos';
+import {
+  createKafkaClient,
+  delay,
+  ensureTopics,
+  type KafkaClient,
+  type KafkaClientName,
+} from '#kafka-eos';
 import { uniqueName } from '#test-infra';
 import { ChildService } from '../../test/support/child-process.js';
 import { freshPaymentsDatabase } from './bench-database.js';
@@ -29,6 +35,52 @@ interface DrainSetup {
   partitions: number;
 }
 
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** One Kafka client's relay drain, and its port's plain producer sending the same records. */
+export interface ClientDrainResult {
+  client: KafkaClientName;
+  relayRowsPerSec: number;
+  portProduceMsgsPerSec: number;
+}
+
+/**
+ * The relay draining a pre-filled outbox on `client` (KAFKA_CLIENT), then the same records sent
+ * by that client's plain producer through the port (acks=-1, one batch at a time).
+ */
+export async function measureClientDrain(
+  setup: DrainSetup & { client: KafkaClientName },
+): Promise<ClientDrainResult> {
+  const kafkaClient = createKafkaClient({
+    library: setup.client,
+    clientId: 'bench',
+    brokers: setup.kafkaBrokers.split(','),
+    logger: quiet,
+  });
+  const [relayTopic, plainTopic] = [uniqueName('bench-relay'), uniqueName('bench-port')];
+  await ensureTopics(kafkaClient, [
+    { topic: relayTopic, numPartitions: setup.partitions },
+    { topic: plainTopic, numPartitions: setup.partitions },
+  ]);
+  const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.client}`);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await fillOutbox(client, relayTopic, setup.rows);
+    const messages = await readOutbox(client);
+    const relay = await timeRelay(client, { ...setup, url: db.url, topic: relayTopic });
+    const portSec = await timePortProduce(kafkaClient, plainTopic, messages, setup.batchSize);
+    return {
+      client: setup.client,
+      relayRowsPerSec: relay.relayRowsPerSec,
+      portProduceMsgsPerSec: setup.rows / portSec,
+    };
+  } finally {
+    await client.end();
+    await db.drop();
+  }
+}
+
 /**
  * Pre-fills an outbox, times the standalone relay draining it, then a plain producer, then the
  * same producer with idempotence on.
@@ -46,7 +98,7 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
   const kafkaClient = createKafkaClient({
     clientId: 'bench',
     brokers: setup.kafkaBrokers.split(','),
-    logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    logger: quiet,
   });
   await ensureTopics(kafkaClient, [
     { topic: relayTopic, numPartitions: setup.partitions },
@@ -122,7 +174,7 @@ async function readOutbox(client: pg.Client): Promise<Message[]> {
 
 async function timeRelay(
   client: pg.Client,
-  run: DrainSetup & { url: string; topic: string },
+  run: DrainSetup & { url: string; topic: string; client?: KafkaClientName },
 ): Promise<{ relayRowsPerSec: number; relayWallSec: number }> {
   const count = async (): Promise<number> =>
     Number((await client.query<{ n: string }>(`select count(*) as n from outbox`)).rows[0]?.n);
@@ -137,6 +189,7 @@ async function timeRelay(
     RELAY_TRANSACTIONAL_ID: uniqueName('bench-relay'),
     RELAY_POSITION_TOPIC: uniqueName('bench-relay-position'),
     RELAY_BATCH_SIZE: String(run.batchSize),
+    ...(run.client && { KAFKA_CLIENT: run.client }),
   });
   try {
     // The clock starts at the first committed batch, so process start-up is not counted.
@@ -173,6 +226,37 @@ async function timePlainProduce(
     const started = performance.now();
     for (let i = 0; i < messages.length; i += batchSize) {
       await producer.send({ topic, acks, messages: messages.slice(i, i + batchSize) });
+    }
+    return (performance.now() - started) / 1000;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The port's plain producer on one client, acks=-1, one batch at a time like the relay. */
+async function timePortProduce(
+  kafka: KafkaClient,
+  topic: string,
+  messages: Message[],
+  batchSize: number,
+): Promise<number> {
+  const producer = kafka.producer({ acks: -1, idempotent: false, retries: 5 });
+  await producer.connect();
+  const batch = (from: number, to: number) => [
+    {
+      topic,
+      messages: messages.slice(from, to).map((m) => ({
+        key: m.key ?? null,
+        value: m.value ?? null,
+        headers: m.headers as Record<string, string> | undefined,
+      })),
+    },
+  ];
+  try {
+    await producer.send(batch(0, 1));
+    const started = performance.now();
+    for (let i = 0; i < messages.length; i += batchSize) {
+      await producer.send(batch(i, i + batchSize));
     }
     return (performance.now() - started) / 1000;
   } finally {
