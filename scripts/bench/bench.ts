@@ -111,6 +111,12 @@ async function main(): Promise<void> {
       const runs = await measureGuarantees(options, timed, progress);
       measures.push(...endToEndMeasures(runs));
       details.push(...endToEndTable(runs));
+      details.push(
+        ...cpuTable(
+          'guarantee',
+          runs.map((e2e) => ({ name: e2e.guarantee, e2e })),
+        ),
+      );
     }
 
     if (only.has('ledger')) {
@@ -260,6 +266,14 @@ async function compareClients(
       unit: 'ms',
       targetKind: 'max',
     },
+    {
+      measure: `CPU per settled transfer (all processes), exactly-once, on ${client}`,
+      value: totalCpuMs(e2e),
+      baseline: on,
+      baselineValue: totalCpuMs(base.e2e),
+      unit: 'ms',
+      targetKind: 'max',
+    },
   ]);
   const details = [
     '',
@@ -268,6 +282,10 @@ async function compareClients(
     ...runs.map(
       ({ client, drain, e2e }) =>
         `| ${client} | ${fmt(drain.relayRowsPerSec)}/s | ${fmt(drain.portProduceMsgsPerSec)}/s | ${fmt(e2e.settledPerSec)} | ${ms(e2e.latencyMs.p50)} / ${ms(e2e.latencyMs.p99)} at ${e2e.steadyRate}/s |`,
+    ),
+    ...cpuTable(
+      'Kafka client, exactly-once',
+      runs.map(({ client, e2e }) => ({ name: client, e2e })),
     ),
   ];
   return { measures, details };
@@ -305,6 +323,25 @@ function endToEndMeasures(runs: EndToEndResult[]): Measure[] {
     },
   ];
 }
+
+/** CPU ms per settled transfer, one row per run, one column per process, and their total. */
+function cpuTable(label: string, runs: Array<{ name: string; e2e: EndToEndResult }>): string[] {
+  const processes = Object.keys(runs[0]?.e2e.cpuMsPerTransfer ?? {});
+  return [
+    '',
+    `CPU ms per settled transfer (throughput phase), by ${label}:`,
+    '',
+    `| ${label} | ${processes.join(' | ')} | all |`,
+    `|---|${processes.map(() => '---|').join('')}---|`,
+    ...runs.map(
+      ({ name, e2e }) =>
+        `| ${name} | ${processes.map((p) => (e2e.cpuMsPerTransfer[p] ?? 0).toFixed(2)).join(' | ')} | ${totalCpuMs(e2e).toFixed(2)} |`,
+    ),
+  ];
+}
+
+const totalCpuMs = (r: EndToEndResult): number =>
+  Object.values(r.cpuMsPerTransfer).reduce((sum, ms) => sum + ms, 0);
 
 function endToEndTable(runs: EndToEndResult[]): string[] {
   return [

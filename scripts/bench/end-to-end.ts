@@ -2,6 +2,7 @@ import pg from 'pg';
 import { delay, type DeliveryGuarantee } from '#kafka-eos';
 import { waitFor } from '#test-infra';
 import { PipelineFixture } from '../../test/pipeline/pipeline-fixture.js';
+import { cpuPer, sampleCpu, type CpuTargets } from './cpu.js';
 import type { Progress } from './progress.js';
 import { runConcurrently } from './run-concurrently.js';
 
@@ -32,6 +33,11 @@ export interface EndToEndResult {
   relayLag: { maxRows: number; p99AgeMs: number; maxAgeMs: number };
   /** Transfers that ended other than completed (lost ones would never end: the wait fails). */
   notCompleted: number;
+  /**
+   * CPU milliseconds per settled transfer in the throughput phase, per process: payments (API
+   * and settlement), relay, ledger, broker (every `java`), postgresql (every `postgres`).
+   */
+  cpuMsPerTransfer: Record<string, number>;
 }
 
 const ACCOUNTS = 20;
@@ -53,14 +59,22 @@ export async function measureEndToEnd(
   const sql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
   try {
     const env = { DELIVERY_GUARANTEE: guarantee };
-    await fx.startPayments({
+    const payments = await fx.startPayments({
       ...env,
       RELAY_MODE: 'off',
       DATABASE_POOL_SIZE: '16',
       RATE_LIMIT_REQUESTS: '0', // one bench client, far above the default limit
     });
-    await fx.startRelay();
-    await fx.startLedger(env);
+    const relay = await fx.startRelay();
+    const ledger = await fx.startLedger(env);
+    const cpuTargets: CpuTargets = {
+      services: {
+        payments: payments.process.pid,
+        relay: relay.process.pid,
+        ledger: ledger.process.pid,
+      },
+      byCommand: { broker: 'java', postgresql: 'postgres' },
+    };
     const accounts: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(FUNDS));
     const post = async (index: number): Promise<string> => {
@@ -75,6 +89,7 @@ export async function measureEndToEnd(
     });
     await settled(sql, warmUp);
 
+    const cpuBefore = sampleCpu(cpuTargets);
     const bar = progress.phase(`${guarantee}: throughput`, load.transfers);
     const burst: string[] = [];
     await runConcurrently(load.transfers, load.concurrency, async (i) => {
@@ -83,6 +98,12 @@ export async function measureEndToEnd(
     });
     bar.done();
     await settled(sql, burst);
+    const cpuMsPerTransfer = Object.fromEntries(
+      Object.entries(cpuPer(cpuBefore, sampleCpu(cpuTargets), burst.length)).map(([name, sec]) => [
+        name,
+        sec * 1000,
+      ]),
+    );
     const span = await one<{ seconds: number }>(
       sql,
       `select extract(epoch from max(updated_at) - min(created_at))::float8 as seconds
@@ -132,6 +153,7 @@ export async function measureEndToEnd(
         maxAgeMs: ages.at(-1) ?? 0,
       },
       notCompleted: notCompleted.n,
+      cpuMsPerTransfer,
     };
   } catch (error) {
     throw new Error(`end-to-end (${guarantee}) failed:\n${fx.logTails(10)}`, { cause: error });
