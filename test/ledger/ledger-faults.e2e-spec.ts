@@ -89,6 +89,23 @@ describe('ledger under faults', () => {
     await expectExactlyOnce();
   });
 
+  it('is back long before its transaction timeout when restarted after a kill under its own KAFKA_INSTANCE_ID', async () => {
+    // With one transactional producer per instance (KAFKA_CLIENT=confluent) only a producer with
+    // the same id aborts the killed instance's open transaction before its timeout; until then
+    // the partitions it sent offsets for cannot be claimed (the offset read waits). The timeout
+    // here is longer than the whole wait below, so waiting it out cannot pass. (Under kafkajs the
+    // per-partition ids abort it anyway.)
+    await sendToFundedAccounts();
+    const env = { KAFKA_INSTANCE_ID: 'ledger-0', KAFKA_TRANSACTION_TIMEOUT_MS: '120000' };
+    const crashing = await fx.startLedger({ EOS_CRASH_AT: 'eos.before-commit:1', ...env });
+    expect((await crashing.process.exited).signal).toBe('SIGKILL');
+
+    await fx.startLedger(env);
+    await fx.waitForApplied(45_000);
+    await fx.waitForResults(45_000);
+    await expectExactlyOnce();
+  });
+
   it('fences a zombie instance that resumes after its partitions moved to another instance', async () => {
     await sendToFundedAccounts();
 

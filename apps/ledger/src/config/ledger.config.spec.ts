@@ -22,3 +22,18 @@ describe('ledger config: DELIVERY_GUARANTEE', () => {
     );
   });
 });
+
+describe('ledger config: KAFKA_INSTANCE_ID', () => {
+  it('is absent unless set (a random id per start), and passed on when set', () => {
+    expect(loadConfig(ledgerEnvSchema, required).posting.instanceId).toBeUndefined();
+    const env = { ...required, KAFKA_INSTANCE_ID: 'ledger-0.eu_1' };
+    expect(loadConfig(ledgerEnvSchema, env).posting.instanceId).toBe('ledger-0.eu_1');
+  });
+
+  it('rejects what a transactional id should not hold', () => {
+    for (const id of ['', 'a b', 'x'.repeat(101), 'pod/0'])
+      expect(() => loadConfig(ledgerEnvSchema, { ...required, KAFKA_INSTANCE_ID: id })).toThrow(
+        ConfigError,
+      );
+  });
+});

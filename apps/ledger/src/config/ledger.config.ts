@@ -49,6 +49,15 @@ export const ledgerEnvSchema = z
     POSTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /**
+     * With KAFKA_CLIENT=confluent: this instance's name, kept across restarts (a StatefulSet's
+     * pod name). Its transactional id is built from it, so a restart aborts what its predecessor
+     * left open at once. Never the same for two running instances. Default: random per start.
+     */
+    KAFKA_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, underscore and dash (1 to 100)')
+      .optional(),
+    /**
      * `transaction.timeout.ms` of the posting producers: a transaction open longer (a paused
      * process) is aborted by its coordinator, and the ledger posts the batch again with a new
      * producer. At most the broker's `transaction.max.timeout.ms` (15 min by default).
@@ -90,6 +99,7 @@ export const ledgerEnvSchema = z
       maxAttempts: env.POSTING_MAX_ATTEMPTS,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       transactionTimeoutMs: env.KAFKA_TRANSACTION_TIMEOUT_MS,
+      instanceId: env.KAFKA_INSTANCE_ID,
       guarantee: env.DELIVERY_GUARANTEE,
       partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },

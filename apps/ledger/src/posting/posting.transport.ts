@@ -38,6 +38,7 @@ export const postingTransport: Provider = {
           maxAttempts: posting.maxAttempts,
           sessionTimeoutMs: posting.sessionTimeoutMs,
           transactionTimeoutMs: posting.transactionTimeoutMs,
+          instanceId: posting.instanceId,
           partitionsConsumedConcurrently: posting.partitionsConcurrently,
           observer: metrics.posting,
         },

@@ -102,6 +102,15 @@ export const paymentsEnvSchema = z
     SETTLEMENT_CONSUMER_GROUP: z.string().min(1).default(KafkaNames.settlementGroup),
     /** How long a silent settlement consumer keeps its partitions (and a restart waits to rejoin). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /**
+     * With KAFKA_CLIENT=confluent: this instance's name, kept across restarts (a StatefulSet's
+     * pod name). Its transactional id is built from it, so a restart aborts what its predecessor
+     * left open at once. Never the same for two running instances. Default: random per start.
+     */
+    KAFKA_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, underscore and dash (1 to 100)')
+      .optional(),
     /** `transaction.timeout.ms` of settlement's producers (see the ledger's setting of that name). */
     KAFKA_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(30_000),
     /** Partitions whose batches settlement handles at the same time (each holds a database connection). */
@@ -171,6 +180,7 @@ export const paymentsEnvSchema = z
       consumerGroup: env.SETTLEMENT_CONSUMER_GROUP,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       transactionTimeoutMs: env.KAFKA_TRANSACTION_TIMEOUT_MS,
+      instanceId: env.KAFKA_INSTANCE_ID,
       guarantee: env.DELIVERY_GUARANTEE,
       partitionsConcurrently: env.PARTITIONS_CONSUMED_CONCURRENTLY,
     },

@@ -34,6 +34,7 @@ export const settlementTransport: Provider = {
           guarantee: settlement.guarantee,
           sessionTimeoutMs: settlement.sessionTimeoutMs,
           transactionTimeoutMs: settlement.transactionTimeoutMs,
+          instanceId: settlement.instanceId,
           partitionsConsumedConcurrently: settlement.partitionsConcurrently,
           observer: metrics.settlement,
         },

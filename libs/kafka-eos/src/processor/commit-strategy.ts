@@ -34,8 +34,10 @@ export interface CommitContext {
   kafka: KafkaClient;
   groupId: string;
   topic: string;
-  /** Transactional ids are `<prefix>.<topic>.<partition>`. */
+  /** Transactional ids are `<prefix>.<topic>.<partition>` or `<prefix>.<topic>.<instance>`. */
   transactionalIdPrefix: string;
+  /** This instance's stable name, if it has one (see `RecordProcessorOptions.instanceId`). */
+  instanceId?: string;
   transactionTimeoutMs?: number;
   /** The most bytes one send may carry (known once the processor started). */
   maxBatchBytes: () => number;

@@ -32,8 +32,19 @@ export interface RecordProcessorOptions {
   observer?: ProcessorObserver;
   /** What a crash may lose or duplicate, and what it costs (default 'exactly-once'). */
   guarantee?: DeliveryGuarantee;
-  /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
+  /**
+   * Transactional ids are `<prefix>.<topic>.<partition>` (kafkajs) or `<prefix>.<topic>.<instance>`
+   * (a client with group fencing); defaults to the group id.
+   */
   transactionalIdPrefix?: string;
+  /**
+   * With a client that has group fencing (one transactional producer per instance): a name this
+   * instance keeps across restarts (a StatefulSet's pod name, say). A restarted instance then
+   * aborts the transaction its predecessor left open at once, instead of its partitions waiting
+   * for `transactionTimeoutMs`. Two running instances must never share one: each would fence
+   * the other. Default: a random id per start.
+   */
+  instanceId?: string;
   /** Attempts before a failing record goes to the dead-letter topic (default 5). */
   maxAttempts?: number;
   partitionsConsumedConcurrently?: number;

@@ -55,6 +55,7 @@ export class RecordProcessor {
       groupId,
       topic,
       transactionalIdPrefix: this.options.transactionalIdPrefix ?? groupId,
+      instanceId: this.options.instanceId,
       transactionTimeoutMs: this.options.transactionTimeoutMs,
       maxBatchBytes: () => this.maxBatchBytes,
       commitOffsets: (partition: number, next: bigint) =>

@@ -47,13 +47,14 @@ export class TransactionalCommits implements CommitStrategy {
  * Exactly-once with a client that has group fencing (KIP-447): the offsets sent in a transaction
  * carry the consumer's group metadata, and the broker refuses the commit of a member the group
  * has replaced. One transactional producer serves all the partitions of this instance; its id
- * is this instance's own (`<prefix>.<topic>.<uuid>`) and fences nobody. Batches that come to
+ * is this instance's own (`<prefix>.<topic>.<instanceId or a uuid>`) and fences nobody else. Batches that come to
  * commit while a transaction is under way go together into the next one, so one transaction
  * may cover all the partitions of a poll. After a failed transaction the producer is replaced.
  *
- * A crashed instance's open transaction is not aborted by its successor (the ids differ): the
- * coordinator aborts it at `transaction.timeout.ms`, and until then the successor's
- * require-stable read of the committed offsets waits.
+ * A crashed instance's open transaction is aborted by the next producer with its id: its own
+ * restart, when it has a stable `instanceId`. Otherwise the coordinator aborts it at
+ * `transaction.timeout.ms`, and until then the new owners' require-stable reads of the committed
+ * offsets wait.
  */
 export class GroupCommits implements CommitStrategy {
   private readonly transactionalId: string;
@@ -68,7 +69,8 @@ export class GroupCommits implements CommitStrategy {
     private readonly context: CommitContext,
     private readonly consumer: () => KafkaConsumer,
   ) {
-    this.transactionalId = `${context.transactionalIdPrefix}.${context.topic}.${randomUUID()}`;
+    const instance = context.instanceId ?? randomUUID();
+    this.transactionalId = `${context.transactionalIdPrefix}.${context.topic}.${instance}`;
   }
 
   async connect(): Promise<void> {

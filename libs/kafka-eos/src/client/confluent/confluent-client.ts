@@ -19,7 +19,7 @@ import type {
   TransactionalProducerSettings,
 } from '../kafka-client.js';
 import { KafkajsClient } from '../kafkajs/kafkajs-client.js';
-import { classifyConfluentError } from './confluent-errors.js';
+import { classifyConfluentError, ERR_FENCED } from './confluent-errors.js';
 import { Connection } from './connection.js';
 
 export interface ConfluentClientOptions {
@@ -40,6 +40,9 @@ const LINGER_MS = 5;
  * `maxMessageBytes`), so the client's own is set well above it.
  */
 const PRODUCER_SETTINGS = { 'linger.ms': LINGER_MS, 'message.max.bytes': 16 * 1024 * 1024 };
+/** librdkafka's codes for records purged from its queue, or in flight, before being sent. */
+const ERR_PURGE_QUEUE = -152;
+const ERR_PURGE_INFLIGHT = -151;
 /** How long sending a transaction's offsets may take (the library's fixed value is 5 s). */
 const SEND_OFFSETS_TIMEOUT_MS = 30_000;
 
@@ -138,8 +141,24 @@ function toLibraryMessages({ topic, messages }: TopicMessages): KafkaJS.TopicMes
   return { topic, messages };
 }
 
+/** librdkafka's error events: a fatal one (e.g. fenced) leaves the producer unusable. */
+interface LibraryErrorEvents {
+  on(
+    event: 'event.error',
+    listener: (error: Error & { code?: number; isFatal?: boolean }) => void,
+  ): void;
+}
+
 class ConfluentTransactionalProducer implements KafkaTransactionalProducer {
   private readonly connection: Connection;
+  /**
+   * The producer's fatal error, once librdkafka raised one. When a newer producer fences this
+   * one, the step that meets it fails with a consequence ("Purged in queue" for the records in
+   * flight); the cause comes as a separate error event, and is what a failed step reports.
+   * Reported as `unknown`, it would make the caller start a new producer, which would fence the
+   * newer one in turn.
+   */
+  private fatal?: Error & { code?: number };
   /**
    * Offsets of a group nobody joins (the relay's position) are sent with a consumer of that group
    * that never subscribes: its group metadata has no member and generation -1, which the broker
@@ -155,8 +174,14 @@ class ConfluentTransactionalProducer implements KafkaTransactionalProducer {
   }
 
   /** The library's connect runs InitTransactions (InitProducerId) for a transactional id. */
-  connect(): Promise<void> {
-    return this.connection.connect();
+  async connect(): Promise<void> {
+    await this.connection.connect();
+    internalClient<LibraryErrorEvents>(this.producer).on('event.error', (error) => {
+      // The fenced event carries code -1 and no fatal flag (1.10.1): its message tells it.
+      if (/fenced/i.test(error.message)) {
+        this.fatal ??= Object.assign(new Error(error.message), { code: ERR_FENCED });
+      } else if (error.isFatal) this.fatal ??= error;
+    });
   }
 
   async disconnect(): Promise<void> {
@@ -171,8 +196,37 @@ class ConfluentTransactionalProducer implements KafkaTransactionalProducer {
   }
 
   async begin(): Promise<KafkaTransaction> {
-    await this.producer.transaction();
-    return new ConfluentTransaction(this.producer, (groupId) => this.groupHandle(groupId));
+    await this.step(() => this.producer.transaction());
+    return new ConfluentTransaction(
+      this.producer,
+      (groupId) => this.groupHandle(groupId),
+      (work) => this.step(work),
+    );
+  }
+
+  /** Runs a step of a transaction; a failure after a fatal error reports the fatal error. */
+  private async step<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      // The fatal error's event may come a few milliseconds after the failure it causes: after
+      // records purged from the queue (what a fatal error does to them), wait for it a little.
+      const code = (error as { code?: unknown }).code;
+      const purged = code === ERR_PURGE_QUEUE || code === ERR_PURGE_INFLIGHT;
+      for (let waited = 0; !this.fatal && purged && waited < 200; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const fatal = this.fatal;
+      if (fatal) {
+        throw Object.assign(
+          new Error(`${fatal.message} (then: ${String(error)})`, { cause: error }),
+          {
+            code: fatal.code,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   private groupHandle(groupId: string): Promise<KafkaJS.Consumer> {
@@ -191,13 +245,23 @@ class ConfluentTransaction implements KafkaTransaction {
   constructor(
     private readonly producer: KafkaJS.Producer,
     private readonly groupHandle: (groupId: string) => Promise<KafkaJS.Consumer>,
+    private readonly step: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   async send(batch: TopicMessages[]): Promise<void> {
-    await this.producer.sendBatch({ topicMessages: batch.map(toLibraryMessages) });
+    await this.step(() => this.producer.sendBatch({ topicMessages: batch.map(toLibraryMessages) }));
   }
 
-  async sendOffsets(
+  sendOffsets(
+    groupId: string,
+    topic: string,
+    offsets: PartitionOffset[],
+    consumer?: KafkaConsumer,
+  ): Promise<void> {
+    return this.step(() => this.sendOffsetsNow(groupId, topic, offsets, consumer));
+  }
+
+  private async sendOffsetsNow(
     groupId: string,
     topic: string,
     offsets: PartitionOffset[],
@@ -232,11 +296,11 @@ class ConfluentTransaction implements KafkaTransaction {
 
   /** The library waits 5 s for the commit (not settable); a slower one fails as `unknown`. */
   commit(): Promise<void> {
-    return this.producer.commit();
+    return this.step(() => this.producer.commit());
   }
 
   abort(): Promise<void> {
-    return this.producer.abort();
+    return this.step(() => this.producer.abort());
   }
 
   isActive(): boolean {

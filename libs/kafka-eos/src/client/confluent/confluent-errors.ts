@@ -2,8 +2,11 @@ import type { TransactionFailure } from '../../errors.js';
 
 // The library's errors carry librdkafka's code: negative for its own (local) errors, the Kafka
 // protocol's error code otherwise (https://kafka.apache.org/protocol.html#protocol_error_codes).
+/** librdkafka's ERR__FENCED: a newer producer with the same transactional id took over. */
+export const ERR_FENCED = -144;
+
 const FENCED = new Set([
-  -144, // ERR__FENCED: the producer was fenced (librdkafka's fatal error for 47 and 90)
+  ERR_FENCED, // librdkafka's fatal error for 47 and 90
   22, // ILLEGAL_GENERATION: the group moved on since this member joined (KIP-447)
   25, // UNKNOWN_MEMBER_ID: the group removed this member (KIP-447)
   47, // INVALID_PRODUCER_EPOCH
