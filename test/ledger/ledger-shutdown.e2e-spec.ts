@@ -60,13 +60,29 @@ describe('ledger shutdown', () => {
     const exit = await ledger.process.exited;
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
     expect(ledger.process.log).not.toMatch(/"level":"error"/);
-    // Applied and answered by the instance that was stopping, with no other instance running.
-    const [applied] = await fx.query<{ n: number }>(
-      'select count(*)::int as n from inbox where event_id = any($1::uuid[])',
+    // The batch in progress (it holds the first transfer) was applied and answered by the
+    // instance that was stopping, with no other instance running. What else that batch held
+    // depends on the client: kafkajs hands both records over in one batch; the Confluent
+    // client's first batch after a join is a single record, and stopping leaves the second.
+    const applied = await fx.query<{ event_id: string }>(
+      'select event_id from inbox where result is not null and event_id = any($1::uuid[])',
       [transfers.map((t) => t.eventId)],
     );
-    expect(applied?.n).toBe(2);
+    expect(applied.map((row) => row.event_id)).toContain(transfers[0]?.eventId);
+    const answered = countByTransfer(await fx.resultEvents());
+    expect(answered.get(transfers[0]?.transferId ?? '')).toBe(1);
+
+    // Whatever the stopping instance left, the next one applies: each transfer once.
+    await fx.startLedger();
+    await fx.waitForApplied(30_000);
+    await fx.waitForResults(30_000);
     const counts = countByTransfer(await fx.resultEvents());
     expect(transfers.map((t) => counts.get(t.transferId))).toEqual([1, 1]);
+    expect(await fx.ledgerInvariants()).toEqual({
+      totalBalance: '0',
+      accountsOffBySum: 0,
+      negativeWithoutFlag: 0,
+      entriesNotPaired: 0,
+    });
   });
 });
