@@ -9,6 +9,37 @@ export interface InputRecord {
   timestamp: string;
 }
 
+/** A consumed message as both client libraries hand it over (their types differ only in name). */
+export interface ClientMessage {
+  offset: string;
+  key?: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+/** A client's message as the client-neutral `InputRecord`: headers flattened to strings. */
+export function toInputRecord(
+  topic: string,
+  partition: number,
+  message: ClientMessage,
+): InputRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined)
+      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}
+
 /** A record to produce inside the consume-transform-produce transaction. */
 export interface OutputRecord {
   topic: string;

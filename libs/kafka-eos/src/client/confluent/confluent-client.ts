@@ -1,7 +1,7 @@
 import { KafkaJS, type RdKafka } from '@confluentinc/kafka-javascript';
 import type { TransactionFailure } from '../../errors.js';
 import type { EosLogger } from '../../logger.js';
-import type { InputRecord } from '../../records.js';
+import { toInputRecord } from '../../records.js';
 import type {
   ConsumedBatch,
   ConsumerSettings,
@@ -324,6 +324,11 @@ function internalClient<T>(client: object): T {
 
 class ConfluentAdmin implements KafkaAdmin {
   private readonly connection: Connection;
+  /**
+   * The kafkajs describer connects on first use: most admins here only read committed offsets
+   * (each partition claim opens one), and need no second client for that.
+   */
+  private describing: Promise<KafkaAdmin> | null = null;
 
   constructor(
     private readonly admin: KafkaJS.Admin,
@@ -332,23 +337,36 @@ class ConfluentAdmin implements KafkaAdmin {
     this.connection = new Connection(admin);
   }
 
-  async connect(): Promise<void> {
-    await this.connection.connect();
-    try {
-      await this.describer.connect();
-    } catch (error) {
-      await this.connection.disconnect().catch(() => undefined);
-      throw error;
-    }
+  connect(): Promise<void> {
+    return this.connection.connect();
   }
 
   async disconnect(): Promise<void> {
-    await this.describer.disconnect().catch(() => undefined);
+    const describing = this.describing;
+    this.describing = null;
+    if (describing) await describing.then((d) => d.disconnect()).catch(() => undefined);
     await this.connection.disconnect();
   }
 
-  describeCluster(): Promise<{ brokers: number; controller: number | null }> {
-    return this.describer.describeCluster();
+  async describeCluster(): Promise<{ brokers: number; controller: number | null }> {
+    return (await this.connectedDescriber()).describeCluster();
+  }
+
+  async topicConfig(topics: string[], name: string): Promise<Map<string, string>> {
+    return (await this.connectedDescriber()).topicConfig(topics, name);
+  }
+
+  /** A failed connect is released and forgotten, so the next call tries again. */
+  private connectedDescriber(): Promise<KafkaAdmin> {
+    this.describing ??= this.describer.connect().then(
+      () => this.describer,
+      async (error: unknown) => {
+        this.describing = null;
+        await this.describer.disconnect().catch(() => undefined);
+        throw error;
+      },
+    );
+    return this.describing;
   }
 
   listTopics(): Promise<string[]> {
@@ -376,10 +394,6 @@ class ConfluentAdmin implements KafkaAdmin {
       if (attempt === 100) throw new Error(`topics ${names.join(', ')} have no leaders yet`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  topicConfig(topics: string[], name: string): Promise<Map<string, string>> {
-    return this.describer.topicConfig(topics, name);
   }
 
   /**
@@ -481,26 +495,5 @@ function consumedBatch(payload: KafkaJS.EachBatchPayload): ConsumedBatch {
     isRunning: () => payload.isRunning(),
     isStale: () => payload.isStale(),
     resolveOffset: (offset) => payload.resolveOffset(offset),
-  };
-}
-
-function toInputRecord(
-  topic: string,
-  partition: number,
-  message: KafkaJS.KafkaMessage,
-): InputRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined)
-      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? null,
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
   };
 }

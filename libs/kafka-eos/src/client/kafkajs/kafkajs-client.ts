@@ -4,14 +4,13 @@ import kafkajs, {
   type Admin,
   type Consumer,
   type EachBatchPayload,
-  type KafkaMessage,
   type LogEntry,
   type Producer,
   type Transaction,
 } from 'kafkajs';
 import type { TransactionFailure } from '../../errors.js';
 import type { EosLogger } from '../../logger.js';
-import type { InputRecord } from '../../records.js';
+import { toInputRecord } from '../../records.js';
 import type {
   ConsumedBatch,
   ConsumerSettings,
@@ -304,27 +303,5 @@ function consumedBatch(payload: EachBatchPayload): ConsumedBatch {
     isRunning: () => payload.isRunning(),
     isStale: () => payload.isStale(),
     resolveOffset: (offset) => payload.resolveOffset(offset),
-  };
-}
-
-/** A kafkajs message as the client-neutral `InputRecord`. */
-export function toInputRecord(
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
-): InputRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined)
-      headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? null,
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
   };
 }
