@@ -19,6 +19,8 @@ export interface BenchOptions {
   steadySeconds: number;
   /** Transfers posted by the ledger, once with one instance and once with three. */
   ledgerTransfers: number;
+  /** Records pre-filled into the input topic of each copy (the copy loop's, Kafka Streams'). */
+  copyRecords: number;
 }
 
 export function benchOptions(argv: string[]): BenchOptions {
@@ -35,5 +37,6 @@ export function benchOptions(argv: string[]): BenchOptions {
     steadyShare: 0.5,
     steadySeconds: quick ? 15 : 60,
     ledgerTransfers: quick ? 4_000 : 20_000,
+    copyRecords: quick ? 20_000 : 100_000,
   };
 }

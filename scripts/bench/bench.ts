@@ -1,8 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only relay,api,e2e,ledger]`: rates measured in one run
- * against real Kafka and PostgreSQL, each divided by a baseline measured in the same run (issue 7):
+ * `npm run bench [-- --quick] [-- --only relay,baselines,api,e2e,ledger,clients]`: rates
+ * measured in one run against real Kafka and PostgreSQL, each divided by a baseline measured in
+ * the same run (issue 7):
  * - relay drain of a pre-filled outbox ÷ a plain non-transactional producer sending the same
  *   records in batches of the same size, and that producer with idempotence on ÷ without;
+ * - baselines from Kafka itself: the library's exactly-once copy loop on each client ÷ Kafka
+ *   Streams under exactly_once_v2, and the relay's drain ÷ Kafka's ProducerPerformance in
+ *   transactions;
  * - API accept rate ÷ the rate PostgreSQL commits the API's own write from a tight loop;
  * - end to end (HTTP accept → settled) under each delivery guarantee: exactly-once's throughput
  *   and p99 latency ÷ at-least-once's, and the relay's lag at a steady load;
@@ -12,8 +16,10 @@
  * Writes bench/results/<timestamp>.json, bench/results/latest.md and bench/results/latest.svg.
  */
 import { kafkaClientNames, type DeliveryGuarantee, type KafkaClientName } from '#kafka-eos';
+import { pinnedVersions } from '#test-infra';
 import { startInfra } from '../../test/infra/start-infra.js';
 import { measureApiAccept } from './api-accept.js';
+import { measureBaselines } from './baselines.js';
 import { freshPaymentsDatabase } from './bench-database.js';
 import { benchOptions, type BenchOptions } from './bench-options.js';
 import { measureCommitLimit } from './commit-limit.js';
@@ -21,11 +27,16 @@ import { measureEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureLedgerScaling, type LedgerScalingResult } from './ledger-scaling.js';
 import { describeMachine } from './machine.js';
 import { createProgress } from './progress.js';
-import { measureClientDrain, measureRelayDrain, type ClientDrainResult } from './relay-drain.js';
+import {
+  measureClientDrain,
+  measureRelayDrain,
+  type ClientDrainResult,
+  type RelayDrainResult,
+} from './relay-drain.js';
 import { writeResults, type Measure } from './write-results.js';
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
-const PARTS = ['relay', 'api', 'e2e', 'ledger', 'clients'] as const;
+const PARTS = ['relay', 'baselines', 'api', 'e2e', 'ledger', 'clients'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -51,12 +62,14 @@ async function main(): Promise<void> {
     const machine = await describeMachine(infra.kafkaVersion, infra.databaseUrl);
     const measures: Measure[] = [];
     const details: string[] = [];
+    const relayRuns: RelayDrainResult[] = [];
 
     if (only.has('relay')) {
       for (const batchSize of options.relayBatchSizes) {
         const r = await timed(`relay batch ${batchSize}`, () =>
           measureRelayDrain({ ...infra, ...options, rows: options.outboxRows, batchSize }),
         );
+        relayRuns.push(r);
         say(
           `relay ${fmt(r.relayRowsPerSec)} rows/s (${r.relayWallSec.toFixed(1)} s from process start to empty), plain ${fmt(r.plainMsgsPerSec)} msgs/s, idempotent ${fmt(r.idempotentMsgsPerSec)} msgs/s, acks=0 ${fmt(r.acksZeroMsgsPerSec)} msgs/s`,
         );
@@ -84,6 +97,20 @@ async function main(): Promise<void> {
           unit: '/s',
         });
       }
+    }
+
+    if (only.has('baselines')) {
+      const batchSize = Math.max(...options.relayBatchSizes);
+      const relay = relayRuns.find((r) => r.batchSize === batchSize);
+      // Jars of the pinned version, the broker's in local and Docker mode (it may report 'unknown').
+      const kafkaVersion = pinnedVersions().kafka;
+      const baselines = await measureBaselines(
+        { ...infra, kafkaVersion, relay, say },
+        options,
+        timed,
+      );
+      measures.push(...baselines.measures);
+      details.push(...baselines.details);
     }
 
     if (only.has('api')) {

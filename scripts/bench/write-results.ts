@@ -75,7 +75,8 @@ function markdown(results: BenchResults): string {
     `Load: ${options.outboxRows} outbox rows per relay run, ${options.partitions} partitions; ` +
       `${options.writes} writes at concurrency ${options.concurrency} after ${options.warmUpWrites} warm-up; ` +
       `end to end ${options.endToEndTransfers} transfers per guarantee, then ${options.steadySeconds} s at ` +
-      `${options.steadyShare} × exactly-once's throughput; ledger ${options.ledgerTransfers} transfers.`,
+      `${options.steadyShare} × exactly-once's throughput; ledger ${options.ledgerTransfers} transfers; ` +
+      `${options.copyRecords} records per copy (copy loop, Kafka Streams).`,
     '',
     `Phases: ${durations.join(', ')}.`,
     '',

@@ -33,6 +33,11 @@ export function kafkaLibDir(version: string): string {
   return join(cacheDir(), `kafka-${version}`, 'libs');
 }
 
+/** Kafka Streams and its dependencies: a folder of its own, so the broker's cache stays as it is. */
+export function kafkaStreamsLibDir(version: string): string {
+  return join(cacheDir(), `kafka-streams-${version}`, 'libs');
+}
+
 /**
  * Arguments of Kafka's StorageTool that format one node. The cluster id is random URL-safe base64
  * and can start with '-'; as a separate argument it would be read as an option (a run failed that
@@ -67,6 +72,25 @@ export async function fetchKafka(version: string, log: (line: string) => void): 
   const libDir = kafkaLibDir(version);
   if (existsSync(join(libDir, '.complete'))) return libDir;
   log(`fetching Apache Kafka ${version} from Maven Central (once; cached in ${libDir})`);
+  return fetchJars('test/infra/kafka/pom.xml', version, libDir);
+}
+
+/** Fetches Kafka Streams of the broker's version with Maven once, into the cache (the benchmark). */
+export async function fetchKafkaStreams(
+  version: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const libDir = kafkaStreamsLibDir(version);
+  if (existsSync(join(libDir, '.complete'))) return libDir;
+  log(`fetching Kafka Streams ${version} from Maven Central (once; cached in ${libDir})`);
+  return fetchJars('test/infra/kafka/streams-pom.xml', version, libDir);
+}
+
+/**
+ * Copies the runtime dependencies of `pom` (a repository path) into `libDir`, through a staging
+ * folder renamed at the end: `.complete` marks a folder no interrupted fetch left half-filled.
+ */
+async function fetchJars(pom: string, version: string, libDir: string): Promise<string> {
   const staging = `${libDir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   await run(
@@ -75,7 +99,7 @@ export async function fetchKafka(version: string, log: (line: string) => void): 
       '-q',
       '-B',
       '-f',
-      join(repoRoot(), 'test/infra/kafka/pom.xml'),
+      join(repoRoot(), pom),
       `-Dkafka.version=${version}`,
       'dependency:copy-dependencies',
       '-DincludeScope=runtime',
