@@ -5,7 +5,7 @@ import { COPY_RECORD_BYTES, type CopyRate } from './copy-topics.js';
 import { measureProducerPerformance } from './producer-performance.js';
 import { measureRelayDrain, type RelayDrainResult } from './relay-drain.js';
 import { measureStreamsCopy } from './streams-copy.js';
-import type { Measure } from './write-results.js';
+import { fmt, type Measure } from './write-results.js';
 
 type Timed = <T>(phase: string, run: () => Promise<T>) => Promise<T>;
 
@@ -110,4 +110,3 @@ async function relayVersusProducerPerformance(
 
 const describe = (r: CopyRate): string =>
   `${fmt(r.recordsPerSec)} records/s (${r.timedRecords} records timed over ${r.timedSec.toFixed(2)} s)`;
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

@@ -57,28 +57,25 @@ export async function measureClientDrain(
     brokers: setup.kafkaBrokers.split(','),
     logger: quiet,
   });
-  const [relayTopic, plainTopic] = [uniqueName('bench-relay'), uniqueName('bench-port')];
-  await ensureTopics(kafkaClient, [
-    { topic: relayTopic, numPartitions: setup.partitions },
-    { topic: plainTopic, numPartitions: setup.partitions },
-  ]);
-  const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.client}`);
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    await fillOutbox(client, relayTopic, setup.rows);
-    const messages = await readOutbox(client);
-    const relay = await timeRelay(client, { ...setup, url: db.url, topic: relayTopic });
-    const portSec = await timePortProduce(kafkaClient, plainTopic, messages, setup.batchSize);
+  return withFilledOutbox(setup, kafkaClient, `relay${setup.client}`, async (outbox) => {
+    const plainTopic = await freshTopic(kafkaClient, 'bench-port', setup.partitions);
+    const relay = await timeRelay(outbox.client, {
+      ...setup,
+      url: outbox.url,
+      topic: outbox.topic,
+    });
+    const portSec = await timePortProduce(
+      kafkaClient,
+      plainTopic,
+      outbox.messages,
+      setup.batchSize,
+    );
     return {
       client: setup.client,
       relayRowsPerSec: relay.relayRowsPerSec,
       portProduceMsgsPerSec: setup.rows / portSec,
     };
-  } finally {
-    await client.end();
-    await db.drop();
-  }
+  });
 }
 
 /**
@@ -91,31 +88,25 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
     brokers: setup.kafkaBrokers.split(','),
     logLevel: logLevel.NOTHING,
   });
-  const relayTopic = uniqueName('bench-relay');
-  const plainTopic = uniqueName('bench-plain');
-  const idempotentTopic = uniqueName('bench-idempotent');
-  const acksZeroTopic = uniqueName('bench-acks0');
   const kafkaClient = createKafkaClient({
     clientId: 'bench',
     brokers: setup.kafkaBrokers.split(','),
     logger: quiet,
   });
-  await ensureTopics(kafkaClient, [
-    { topic: relayTopic, numPartitions: setup.partitions },
-    { topic: plainTopic, numPartitions: setup.partitions },
-    { topic: idempotentTopic, numPartitions: setup.partitions },
-    { topic: acksZeroTopic, numPartitions: setup.partitions },
-  ]);
-  const db = await freshPaymentsDatabase(setup.databaseUrl, `relay${setup.batchSize}`);
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    await fillOutbox(client, relayTopic, setup.rows);
-    const messages = await readOutbox(client);
+  return withFilledOutbox(setup, kafkaClient, `relay${setup.batchSize}`, async (outbox) => {
+    const { messages } = outbox;
+    const topic = (prefix: string) => freshTopic(kafkaClient, prefix, setup.partitions);
+    const plainTopic = await topic('bench-plain');
+    const idempotentTopic = await topic('bench-idempotent');
+    const acksZeroTopic = await topic('bench-acks0');
     const payloadBytes = Math.round(
       messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0) / messages.length,
     );
-    const relay = await timeRelay(client, { ...setup, url: db.url, topic: relayTopic });
+    const relay = await timeRelay(outbox.client, {
+      ...setup,
+      url: outbox.url,
+      topic: outbox.topic,
+    });
     const plainSec = await timePlainProduce(kafka, plainTopic, messages, setup.batchSize);
     const idempotentSec = await timePlainProduce(
       kafka,
@@ -138,10 +129,45 @@ export async function measureRelayDrain(setup: DrainSetup): Promise<RelayDrainRe
       idempotentMsgsPerSec: setup.rows / idempotentSec,
       acksZeroMsgsPerSec: setup.rows / acksZeroSec,
     };
+  });
+}
+
+/** An outbox in a fresh payments database, filled with `rows` rows for a fresh relay topic. */
+interface FilledOutbox {
+  url: string;
+  client: pg.Client;
+  topic: string;
+  /** The rows as the relay will send them. */
+  messages: Message[];
+}
+
+async function withFilledOutbox<T>(
+  setup: DrainSetup,
+  kafkaClient: KafkaClient,
+  databaseName: string,
+  use: (outbox: FilledOutbox) => Promise<T>,
+): Promise<T> {
+  const topic = await freshTopic(kafkaClient, 'bench-relay', setup.partitions);
+  const db = await freshPaymentsDatabase(setup.databaseUrl, databaseName);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await fillOutbox(client, topic, setup.rows);
+    return await use({ url: db.url, client, topic, messages: await readOutbox(client) });
   } finally {
     await client.end();
     await db.drop();
   }
+}
+
+async function freshTopic(
+  kafkaClient: KafkaClient,
+  prefix: string,
+  partitions: number,
+): Promise<string> {
+  const topic = uniqueName(prefix);
+  await ensureTopics(kafkaClient, [{ topic, numPartitions: partitions }]);
+  return topic;
 }
 
 /** Inserts `rows` outbox rows, 1,000 to a statement (each its own transaction). */

@@ -83,5 +83,7 @@ function markdown(results: BenchResults): string {
   ].join('\n');
 }
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** Whole numbers with separators; below 100 two decimals (CPU ms per transfer is ~1-7). */
+export const fmt = (n: number): string =>
+  Math.abs(n) < 100 && !Number.isInteger(n) ? n.toFixed(2) : Math.round(n).toLocaleString('en-US');
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
