@@ -91,22 +91,6 @@ export class AccountsService {
     };
   }
 
-  /**
-   * What a transfer may touch: the debited account must be the caller's, the credited one any
-   * client's. Either one failing is `404 ACCOUNT_NOT_FOUND`, named by its field, and says
-   * nothing about whether the account exists.
-   */
-  async checkTransfer(
-    clientId: string,
-    transfer: { debitAccountId: string; creditAccountId: string },
-  ): Promise<void> {
-    const owners = await this.owners([transfer.debitAccountId, transfer.creditAccountId]);
-    if (owners.get(transfer.debitAccountId) !== clientId) {
-      throw new AccountNotFoundError('debitAccountId');
-    }
-    if (!owners.has(transfer.creditAccountId)) throw new AccountNotFoundError('creditAccountId');
-  }
-
   /** For funding: the credited account's currency; who owns it does not matter. */
   async currencyOf(id: string, field: string): Promise<CurrencyCode> {
     const [row] = await this.dataSource.query<Array<{ currency: CurrencyCode }>>(
@@ -125,13 +109,5 @@ export class AccountsService {
     );
     if (!row) throw new AccountNotFoundError();
     return row;
-  }
-
-  private async owners(ids: string[]): Promise<Map<string, string>> {
-    const rows = await this.dataSource.query<Array<{ id: string; client_id: string }>>(
-      `select id, client_id from accounts where id = any($1::uuid[])`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r.client_id]));
   }
 }

@@ -146,6 +146,8 @@ export class AdminHttpController {
         currency,
       },
       traceparent: traceparentFor(headers.traceparent),
+      // The debit is the ledger's funding account; the credited account was read above.
+      accounts: 'none',
     });
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return result.transfer;

@@ -18,7 +18,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { AccountsService } from '../../accounts/accounts.service.js';
 import { ApiKeyGuard } from '../../authentication/api-key.guard.js';
 import { ClientRateLimitGuard } from '../../authentication/client-rate-limit.guard.js';
 import { AuthenticatedClient } from '../../authentication/authenticated-client.decorator.js';
@@ -40,10 +39,7 @@ import { parseIdempotencyKey } from './idempotency-key.js';
 @UseGuards(ApiKeyGuard, ClientRateLimitGuard)
 @Controller('transfers')
 export class CreateTransferHttpController {
-  constructor(
-    private readonly createTransfer: CreateTransferService,
-    private readonly accounts: AccountsService,
-  ) {}
+  constructor(private readonly createTransfer: CreateTransferService) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
@@ -91,14 +87,14 @@ export class CreateTransferHttpController {
     requireJsonContentType(headers['content-type']);
     const idempotencyKey = parseIdempotencyKey(headers['idempotency-key']);
     const request = parseCreateTransferRequest(body);
-    // Before anything is written: a transfer from an account the caller does not own, or to
-    // an account nobody has opened, never gets a 202.
-    await this.accounts.checkTransfer(clientId, request);
+    // A transfer from an account the caller does not own, or to an account nobody has opened,
+    // is refused by the statement that would write it: it never gets a 202.
     const result = await this.createTransfer.execute({
       clientId,
       idempotencyKey,
       request,
       traceparent: traceparentFor(headers.traceparent),
+      accounts: 'owner-and-credit',
     });
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return result.transfer;

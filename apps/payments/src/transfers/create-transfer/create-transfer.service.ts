@@ -4,11 +4,12 @@ import { DataSource } from 'typeorm';
 import { addToLogContext, traceIdOf } from '#logging';
 import { paymentsConfig, type PaymentsConfig } from '../../config/payments.config.js';
 import { PaymentsMetrics } from '../../metrics/payments-metrics.js';
-import { appendToOutbox } from '../../outbox/append-to-outbox.js';
+import { AccountNotFoundError } from '../../accounts/account.errors.js';
+import { encodeOutboxMessage } from '../../outbox/encode-outbox-message.js';
 import { IdempotencyKeyReusedError } from '../transfer.errors.js';
 import { acceptedTransferSchema, type AcceptedTransfer } from '../transfer.response.js';
 import type { CreateTransferRequest } from './create-transfer.request.js';
-import { insertTransfer } from './insert-transfer.js';
+import { acceptTransfer, type AccountCheck } from './accept-transfer.js';
 import { requestHash } from './request-hash.js';
 import { transferRequestedMessage } from './transfer-requested.message.js';
 
@@ -18,6 +19,12 @@ export interface CreateTransferCommand {
   request: CreateTransferRequest;
   /** W3C trace context carried with the TransferRequested event. */
   traceparent: string;
+  /**
+   * `owner-and-credit` (a client's transfer): the debited account must be the client's and the
+   * credited one must exist, else `404 ACCOUNT_NOT_FOUND` naming the field, whether or not the
+   * account exists. `none`: a funding, whose debit is the ledger's funding account.
+   */
+  accounts: AccountCheck;
 }
 
 export interface CreateTransferResult {
@@ -37,8 +44,9 @@ export class CreateTransferService {
   ) {}
 
   /**
-   * Creates the transfer and its TransferRequested outbox row in one transaction, once per
-   * client and idempotency key; a retry gets the first request's answer.
+   * Creates the transfer and its TransferRequested outbox row in one statement, once per client
+   * and idempotency key, after checking the accounts in the same statement; a retry gets the
+   * first request's answer.
    */
   async execute(command: CreateTransferCommand): Promise<CreateTransferResult> {
     const { clientId, idempotencyKey, request, traceparent } = command;
@@ -53,15 +61,16 @@ export class CreateTransferService {
     };
     addToLogContext({ transferId: transfer.id, traceId: traceIdOf(traceparent) });
     const hash = requestHash(request);
-    const created = await this.dataSource.transaction(async (tx) => {
-      const row = { clientId, idempotencyKey, requestHash: hash, transfer };
-      // Key taken: this transaction has written nothing, so ending it is as good as a rollback.
-      if (!(await insertTransfer(tx, row))) return false;
-      const topic = this.config.topics.transferRequested;
-      await appendToOutbox(tx, transferRequestedMessage(transfer, topic, traceparent));
-      return true;
-    });
-    if (created) {
+    const topic = this.config.topics.transferRequested;
+    // Before anything is written: an event too large to publish is refused (EVENT_TOO_LARGE).
+    const outbox = encodeOutboxMessage(transferRequestedMessage(transfer, topic, traceparent));
+    const row = { clientId, idempotencyKey, requestHash: hash, transfer };
+    const outcome = await acceptTransfer(this.dataSource, row, outbox, command.accounts);
+    if (command.accounts === 'owner-and-credit') {
+      if (!outcome.debitOwned) throw new AccountNotFoundError('debitAccountId');
+      if (!outcome.creditExists) throw new AccountNotFoundError('creditAccountId');
+    }
+    if (outcome.accepted) {
       this.metrics.paymentsTransfers.inc({ outcome: 'accepted' });
       this.logger.log(`transfer accepted: ${transfer.amount} ${transfer.currency}`);
       return { transfer, replayed: false };
