@@ -38,25 +38,37 @@ export interface CpuTargets {
   byCommand: Record<string, string>;
 }
 
-/** CPU seconds used so far by each target. */
-export function sampleCpu(targets: CpuTargets): Record<string, number> {
-  const sample: Record<string, number> = {};
+/**
+ * CPU seconds used so far, per target and per process (pid -> seconds). Kept per process so that
+ * a process that exits between two samples (a PostgreSQL backend, a jest worker) takes nothing
+ * away from the others' time; what it used before it exited is not seen.
+ */
+export type CpuSample = Record<string, Map<number, number>>;
+
+/** CPU seconds used so far by each target's processes. */
+export function sampleCpu(targets: CpuTargets): CpuSample {
+  const sample: CpuSample = {};
   for (const [name, pid] of Object.entries(targets.services)) {
-    sample[name] = pid === undefined ? 0 : processCpuSeconds(pid);
+    sample[name] = new Map(pid === undefined ? [] : [[pid, processCpuSeconds(pid)]]);
   }
   for (const [name, command] of Object.entries(targets.byCommand)) {
-    sample[name] = pidsNamed(command).reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+    sample[name] = new Map(pidsNamed(command).map((pid) => [pid, processCpuSeconds(pid)]));
   }
   return sample;
 }
 
-/** CPU seconds each target used between two samples, per unit of work (e.g. per transfer). */
-export function cpuPer(
-  before: Record<string, number>,
-  after: Record<string, number>,
-  units: number,
-): Record<string, number> {
+/**
+ * CPU seconds each target used between two samples, per unit of work (e.g. per transfer): for
+ * each process alive at the second sample, its time since the first (all of it if it is new).
+ */
+export function cpuPer(before: CpuSample, after: CpuSample, units: number): Record<string, number> {
   const per: Record<string, number> = {};
-  for (const [name, end] of Object.entries(after)) per[name] = (end - (before[name] ?? 0)) / units;
+  for (const [name, processes] of Object.entries(after)) {
+    let seconds = 0;
+    for (const [pid, end] of processes) {
+      seconds += Math.max(0, end - (before[name]?.get(pid) ?? 0));
+    }
+    per[name] = seconds / units;
+  }
   return per;
 }
