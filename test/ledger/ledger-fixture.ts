@@ -10,7 +10,7 @@ import {
 import { ensureTopics } from '#kafka-eos';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '#test-infra';
 import { ChildService } from '../support/child-process.js';
-import { clientUnderTest } from '../support/client-under-test.js';
+import { clientUnderTest, libraryUnderTest } from '../support/client-under-test.js';
 import { fundInLedger } from '../support/fund-in-ledger.js';
 import { LEDGER_TEST_TOKEN, ledgerAuthorization } from '../support/service-credentials.js';
 import { ledgerInvariants, type LedgerInvariants } from '../support/ledger-invariants.js';
@@ -71,6 +71,12 @@ export class LedgerFixture {
       CONSUMER_GROUP: this.group,
       // Short sessions: a killed or frozen instance's partitions move on quickly.
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      // Under confluent (one transactional producer per instance, KIP-447) a killed or frozen
+      // instance's open transaction holds its partitions' offsets until the coordinator aborts
+      // it at its timeout, and a successor under another id waits for that: 10 s, not 30 s.
+      // (Not under kafkajs: the successor fences the per-partition ids at once, and a zombie
+      // frozen past its timeout would be told apart as timed out rather than fenced.)
+      ...(libraryUnderTest() === 'confluent' ? { KAFKA_TRANSACTION_TIMEOUT_MS: '10000' } : {}),
       ...env,
     });
     const instance = { process: process_, url: `http://127.0.0.1:${port}` };
