@@ -75,7 +75,7 @@ export class LedgerFixture {
       // instance's open transaction holds its partitions' offsets until the coordinator aborts
       // it at its timeout, and a successor under another id waits for that: 10 s, not 30 s.
       // (Not under kafkajs: the successor fences the per-partition ids at once, and a zombie
-      // frozen past its timeout would be told apart as timed out rather than fenced.)
+      // frozen past its timeout would be reported as timed out rather than fenced.)
       ...(libraryUnderTest() === 'confluent' ? { KAFKA_TRANSACTION_TIMEOUT_MS: '10000' } : {}),
       ...env,
     });
