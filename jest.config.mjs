@@ -12,6 +12,7 @@ const shared = {
     '^#logging$': '<rootDir>/libs/logging/src/index.ts',
     '^#health$': '<rootDir>/libs/health/src/index.ts',
     '^#http-errors$': '<rootDir>/libs/http-errors/src/index.ts',
+    '^#postgres$': '<rootDir>/libs/postgres/src/index.ts',
     '^#test-infra$': '<rootDir>/test/infra/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,7 +1,45 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TransferRequestedV1, TransferResultV1 } from '#contracts';
 import { crashPoint } from '#kafka-eos';
+import { PreparedStatement } from '#postgres';
 import { decideTransfer, type AccountSnapshot, type TransferDecision } from './decide-transfer.js';
+
+/** The statements of a posting, each parsed and planned once per connection. */
+const statements = {
+  lockAccounts: new PreparedStatement<{
+    id: string;
+    currency: string;
+    debits: string;
+    credits: string;
+    allowNegative: boolean;
+  }>(
+    'ledger.lock-accounts',
+    `select id, currency, debits_posted::text as debits, credits_posted::text as credits,
+            allow_negative as "allowNegative"
+       from accounts where id = any($1::uuid[]) order by id for update`,
+  ),
+  storedResults: new PreparedStatement<{ eventId: string; result: TransferResultV1 | null }>(
+    'ledger.stored-results',
+    `select event_id as "eventId", result from inbox where event_id = any($1::uuid[])`,
+  ),
+  storeResults: new PreparedStatement<{ event_id: string }>(
+    'ledger.store-results',
+    `insert into inbox (event_id, result)
+     select * from unnest($1::uuid[], $2::jsonb[])
+     on conflict do nothing returning event_id`,
+  ),
+  insertEntries: new PreparedStatement<never>(
+    'ledger.insert-entries',
+    `insert into entries (transfer_id, account_id, direction, amount)
+     select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[])`,
+  ),
+  updateTotals: new PreparedStatement<never>(
+    'ledger.update-totals',
+    `update accounts a set debits_posted = u.debits, credits_posted = u.credits
+       from unnest($1::uuid[], $2::bigint[], $3::bigint[]) as u(id, debits, credits)
+      where a.id = u.id`,
+  ),
+};
 
 /**
  * Applies transfers at most once each, in their order, in one database transaction and a handful
@@ -96,40 +134,29 @@ async function writeBatch(
   fresh: Array<{ event: TransferRequestedV1; result: TransferResultV1 }>,
   accounts: Map<string, AccountSnapshot>,
 ): Promise<void> {
-  const inserted = await tx.query<unknown[]>(
-    `insert into inbox (event_id, result)
-     select * from unnest($1::uuid[], $2::jsonb[])
-     on conflict do nothing returning event_id`,
-    [fresh.map((f) => f.event.eventId), fresh.map((f) => JSON.stringify(f.result))],
-  );
+  const inserted = await statements.storeResults.rows(tx, [
+    fresh.map((f) => f.event.eventId),
+    fresh.map((f) => JSON.stringify(f.result)),
+  ]);
   if (inserted.length !== fresh.length) {
     throw new Error('another transaction stored some of these events meanwhile');
   }
   const settled = fresh.filter((f) => f.result.type === 'TransferSettled').map((f) => f.event);
   if (settled.length === 0) return;
-  await tx.query(
-    `insert into entries (transfer_id, account_id, direction, amount)
-     select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[])`,
-    [
-      settled.flatMap((e) => [e.transferId, e.transferId]),
-      settled.flatMap((e) => [e.debitAccountId, e.creditAccountId]),
-      settled.flatMap(() => ['debit', 'credit']),
-      settled.flatMap((e) => [e.amount, e.amount]),
-    ],
-  );
+  await statements.insertEntries.rows(tx, [
+    settled.flatMap((e) => [e.transferId, e.transferId]),
+    settled.flatMap((e) => [e.debitAccountId, e.creditAccountId]),
+    settled.flatMap(() => ['debit', 'credit']),
+    settled.flatMap((e) => [e.amount, e.amount]),
+  ]);
   const changed = [
     ...new Set(settled.flatMap((e) => [e.debitAccountId, e.creditAccountId])),
   ].flatMap((id) => accounts.get(id) ?? []);
-  await tx.query(
-    `update accounts a set debits_posted = u.debits, credits_posted = u.credits
-       from unnest($1::uuid[], $2::bigint[], $3::bigint[]) as u(id, debits, credits)
-      where a.id = u.id`,
-    [
-      changed.map((a) => a.id),
-      changed.map((a) => a.debitsPosted.toString()),
-      changed.map((a) => a.creditsPosted.toString()),
-    ],
-  );
+  await statements.updateTotals.rows(tx, [
+    changed.map((a) => a.id),
+    changed.map((a) => a.debitsPosted.toString()),
+    changed.map((a) => a.creditsPosted.toString()),
+  ]);
 }
 
 /** Locks the accounts in id order, so two transfers between the same accounts cannot deadlock. */
@@ -137,14 +164,7 @@ export async function lockAccounts(
   tx: EntityManager,
   ids: string[],
 ): Promise<Map<string, AccountSnapshot>> {
-  const rows = await tx.query<
-    Array<{ id: string; currency: string; debits: string; credits: string; allowNegative: boolean }>
-  >(
-    `select id, currency, debits_posted::text as debits, credits_posted::text as credits,
-            allow_negative as "allowNegative"
-       from accounts where id = any($1::uuid[]) order by id for update`,
-    [ids],
-  );
+  const rows = await statements.lockAccounts.rows(tx, [ids]);
   // Frozen here (EOS_PAUSE_AT), this instance holds the locks inside an open transaction.
   crashPoint('ledger.accounts-locked');
   return new Map(
@@ -166,10 +186,7 @@ async function storedResults(
   tx: EntityManager,
   eventIds: string[],
 ): Promise<Map<string, TransferResultV1>> {
-  const rows = await tx.query<Array<{ eventId: string; result: TransferResultV1 | null }>>(
-    `select event_id as "eventId", result from inbox where event_id = any($1::uuid[])`,
-    [eventIds],
-  );
+  const rows = await statements.storedResults.rows(tx, [eventIds]);
   const stored = new Map<string, TransferResultV1>();
   for (const { eventId, result } of rows) {
     if (!result) throw new Error(`inbox entry ${eventId} has no stored result`);

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { PreparedStatement } from '#postgres';
 import type { RelayPosition } from './relay-position.js';
 
 export interface OutboxRow {
@@ -19,31 +20,35 @@ export interface OutboxRow {
  * alone would skip a row whose transaction took its id first but committed last.
  * (xid, id) is the order rows are published in; the relay's position is the last pair published.
  */
-export async function fetchOutboxBatch(
-  db: DataSource,
-  after: RelayPosition,
-  limit: number,
-): Promise<OutboxRow[]> {
-  return db.query(
-    // Columns are qualified: an unqualified ORDER BY xid would sort by the text alias below
-    // ('1000' < '994'), publish out of order and skip rows. A test caught exactly that.
-    `select o.id::text as id, o.xid::text as xid, o.event_id as "eventId", o.topic, o.key,
+const fetchStatement = new PreparedStatement<OutboxRow>(
+  'payments.fetch-outbox-batch',
+  // Columns are qualified: an unqualified ORDER BY xid would sort by the text alias below
+  // ('1000' < '994'), publish out of order and skip rows. A test caught exactly that.
+  `select o.id::text as id, o.xid::text as xid, o.event_id as "eventId", o.topic, o.key,
             o.payload::text as payload, o.headers
        from outbox o
       where o.xid < pg_snapshot_xmin(pg_current_snapshot())
         and (o.xid, o.id) > ($1::xid8, $2::bigint)
       order by o.xid, o.id
       limit $3`,
-    [after.xid, after.id, limit],
-  );
+);
+
+export async function fetchOutboxBatch(
+  db: DataSource,
+  after: RelayPosition,
+  limit: number,
+): Promise<OutboxRow[]> {
+  return fetchStatement.rows(db, [after.xid, after.id, limit]);
 }
+
+const deleteStatement = new PreparedStatement<never>(
+  'payments.delete-published',
+  `delete from outbox where (xid, id) <= ($1::xid8, $2::bigint)`,
+);
 
 /** Removes rows already published (at or before `upTo`). */
 export async function deletePublished(db: DataSource, upTo: RelayPosition): Promise<void> {
-  await db.query(`delete from outbox where (xid, id) <= ($1::xid8, $2::bigint)`, [
-    upTo.xid,
-    upTo.id,
-  ]);
+  await deleteStatement.rows(db, [upTo.xid, upTo.id]);
 }
 
 /** Unpublished rows and the age of the oldest, for metrics and readiness. */

@@ -7,6 +7,23 @@ import { runWithLogContext, traceIdOf } from '#logging';
 import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { mismatchedFields, MismatchedResultError, type StoredTerms } from './check-result.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
+import { PreparedStatement } from '#postgres';
+
+const storedTermsStatement = new PreparedStatement<StoredTerms>(
+  'payments.stored-terms',
+  `select id, debit_account_id as "debitAccountId", credit_account_id as "creditAccountId",
+          amount::text as amount, currency
+     from transfers where id = any($1::uuid[])`,
+);
+
+/** Moves each pending transfer to its result; those not pending (settled before) are left alone. */
+const settleStatement = new PreparedStatement<{ id: string }>(
+  'payments.settle-results',
+  `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
+       from unnest($1::uuid[], $2::text[], $3::text[]) as r(id, status, reason)
+      where t.id = r.id and t.status = 'pending'
+      returning t.id`,
+);
 
 /** The pattern of settlement: the ledger's results (topic and group: `settlement.transport.ts`). */
 export const SETTLEMENT = 'payments.settle-transfers';
@@ -52,12 +69,7 @@ export class SettlementController {
 
   /** The stored terms of the named transfers, by id. */
   private async storedTerms(ids: string[]): Promise<Map<string, StoredTerms>> {
-    const rows = await this.db.query<StoredTerms[]>(
-      `select id, debit_account_id as "debitAccountId", credit_account_id as "creditAccountId",
-              amount::text as amount, currency
-         from transfers where id = any($1::uuid[])`,
-      [ids],
-    );
+    const rows = await storedTermsStatement.rows(this.db, [ids]);
     return new Map(rows.map((row) => [row.id, row]));
   }
 
@@ -78,18 +90,11 @@ export class SettlementController {
       const fields = transfer ? mismatchedFields(result, transfer) : [];
       if (fields.length > 0) throw new MismatchedResultError(result.transferId, fields);
     }
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [settled] = await this.db.query<[Array<{ id: string }>, number]>(
-      `update transfers t set status = r.status, reason = r.reason, updated_at = clock_timestamp()
-           from unnest($1::uuid[], $2::text[], $3::text[]) as r(id, status, reason)
-          where t.id = r.id and t.status = 'pending'
-          returning t.id`,
-      [
-        results.map((r) => r.transferId),
-        results.map((r) => r.status),
-        results.map((r) => r.reason),
-      ],
-    );
+    const settled = await settleStatement.rows(this.db, [
+      results.map((r) => r.transferId),
+      results.map((r) => r.status),
+      results.map((r) => r.reason),
+    ]);
     const changed = new Set(settled.map((row) => row.id));
     for (const { transferId, traceId, status, reason } of results) {
       runWithLogContext({ transferId, traceId }, () => {

@@ -1,0 +1,1 @@
+export { PreparedStatement } from './prepared-statement.js';
