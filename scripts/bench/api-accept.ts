@@ -4,6 +4,7 @@ import { recordAccountOwners } from '../../test/support/account-owners.js';
 import { ChildService } from '../../test/support/child-process.js';
 import type { BenchOptions } from './bench-options.js';
 import { runConcurrently } from './run-concurrently.js';
+import { TransferClient } from './transfer-client.js';
 import {
   sampleTransfer,
   SAMPLE_CREDIT_ACCOUNTS,
@@ -13,7 +14,7 @@ import {
 /**
  * The payments API alone (no relay, no settlement) under `concurrency` concurrent
  * POST /transfers, each with its own Idempotency-Key; returns accepted transfers per second.
- * Node's fetch keeps connections alive, so each worker reuses one connection.
+ * Each worker reuses one kept-alive connection (`TransferClient`).
  */
 export async function measureApiAccept(
   databaseUrl: string,
@@ -38,6 +39,7 @@ export async function measureApiAccept(
     RATE_LIMIT_REQUESTS: '0',
   });
   const base = `http://127.0.0.1:${port}`;
+  const client = new TransferClient(base, apiKey, options.concurrency);
   try {
     await waitFor(async () => (await fetch(`${base}/health/live`)).ok, {
       description: 'the payments API',
@@ -51,29 +53,15 @@ export async function measureApiAccept(
       'EUR',
     );
     const post = async (index: number): Promise<void> => {
-      const t = sampleTransfer(index);
-      const response = await fetch(`${base}/transfers`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${apiKey}`,
-          'idempotency-key': `bench-${index}`,
-        },
-        body: JSON.stringify({
-          debitAccountId: t.debitAccountId,
-          creditAccountId: t.creditAccountId,
-          amount: t.amount,
-          currency: t.currency,
-        }),
-      });
-      const body = await response.text();
-      if (response.status !== 202) throw new Error(`POST /transfers: ${response.status} ${body}`);
+      const { debitAccountId, creditAccountId, amount, currency } = sampleTransfer(index);
+      await client.post({ debitAccountId, creditAccountId, amount, currency }, `bench-${index}`);
     };
     const { warmUpWrites, writes, concurrency } = options;
     await runConcurrently(warmUpWrites, concurrency, (i) => post(writes + i));
     const seconds = await runConcurrently(writes, concurrency, (i) => post(i));
     return writes / seconds;
   } finally {
+    client.close();
     await api.stop();
   }
 }

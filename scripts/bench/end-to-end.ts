@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { delay, type DeliveryGuarantee } from '#kafka-eos';
 import { waitFor } from '#test-infra';
-import { PipelineFixture } from '../../test/pipeline/pipeline-fixture.js';
+import { PIPELINE_API_KEY, PipelineFixture } from '../../test/pipeline/pipeline-fixture.js';
 import { cpuPer, sampleCpu, type CpuTargets } from './cpu.js';
 import type { Progress } from './progress.js';
 import { runConcurrently } from './run-concurrently.js';
+import { TransferClient } from './transfer-client.js';
 
 export interface EndToEndLoad {
   /** Transfers posted as fast as `concurrency` clients can, timed from accept to settlement. */
@@ -57,6 +59,7 @@ export async function measureEndToEnd(
 ): Promise<EndToEndResult> {
   const fx = await PipelineFixture.create(`bench-${guarantee}`);
   const sql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
+  let client: TransferClient | undefined;
   try {
     const env = { DELIVERY_GUARANTEE: guarantee };
     const payments = await fx.startPayments({
@@ -77,10 +80,20 @@ export async function measureEndToEnd(
     };
     const accounts: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(FUNDS));
+    const transfers = new TransferClient(payments.url, PIPELINE_API_KEY, load.concurrency);
+    client = transfers;
     const post = async (index: number): Promise<string> => {
       const debit = accounts[index % ACCOUNTS] ?? '';
       const credit = accounts[(index * 7 + 1) % ACCOUNTS] ?? '';
-      return (await fx.postTransfer(debit, credit === debit ? (accounts[0] ?? '') : credit, 1n)).id;
+      return transfers.post(
+        {
+          debitAccountId: debit,
+          creditAccountId: credit === debit ? (accounts[0] ?? '') : credit,
+          amount: '1',
+          currency: 'EUR',
+        },
+        randomUUID(),
+      );
     };
 
     const warmUp: string[] = [];
@@ -158,6 +171,7 @@ export async function measureEndToEnd(
   } catch (error) {
     throw new Error(`end-to-end (${guarantee}) failed:\n${fx.logTails(10)}`, { cause: error });
   } finally {
+    client?.close();
     await sql.end();
     await fx.close();
   }
