@@ -39,7 +39,7 @@ export async function measureApiAccept(
     RATE_LIMIT_REQUESTS: '0',
   });
   const base = `http://127.0.0.1:${port}`;
-  const client = new TransferClient(base, apiKey, options.concurrency);
+  const client = new TransferClient(apiKey, options.concurrency);
   try {
     await waitFor(async () => (await fetch(`${base}/health/live`)).ok, {
       description: 'the payments API',
@@ -54,7 +54,11 @@ export async function measureApiAccept(
     );
     const post = async (index: number): Promise<void> => {
       const { debitAccountId, creditAccountId, amount, currency } = sampleTransfer(index);
-      await client.post({ debitAccountId, creditAccountId, amount, currency }, `bench-${index}`);
+      await client.post(
+        base,
+        { debitAccountId, creditAccountId, amount, currency },
+        `bench-${index}`,
+      );
     };
     const { warmUpWrites, writes, concurrency } = options;
     await runConcurrently(warmUpWrites, concurrency, (i) => post(writes + i));

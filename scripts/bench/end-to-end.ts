@@ -59,7 +59,7 @@ export async function measureEndToEnd(
 ): Promise<EndToEndResult> {
   const fx = await PipelineFixture.create(`bench-${guarantee}`);
   const sql = new pg.Pool({ connectionString: fx.paymentsDb.url, max: 2 });
-  let client: TransferClient | undefined;
+  const client = new TransferClient(PIPELINE_API_KEY, load.concurrency);
   try {
     const env = { DELIVERY_GUARANTEE: guarantee };
     const payments = await fx.startPayments({
@@ -80,12 +80,11 @@ export async function measureEndToEnd(
     };
     const accounts: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++) accounts.push(await fx.openAccount(FUNDS));
-    const transfers = new TransferClient(payments.url, PIPELINE_API_KEY, load.concurrency);
-    client = transfers;
     const post = async (index: number): Promise<string> => {
       const debit = accounts[index % ACCOUNTS] ?? '';
       const credit = accounts[(index * 7 + 1) % ACCOUNTS] ?? '';
-      return transfers.post(
+      return client.post(
+        payments.url,
         {
           debitAccountId: debit,
           creditAccountId: credit === debit ? (accounts[0] ?? '') : credit,
@@ -171,7 +170,7 @@ export async function measureEndToEnd(
   } catch (error) {
     throw new Error(`end-to-end (${guarantee}) failed:\n${fx.logTails(10)}`, { cause: error });
   } finally {
-    client?.close();
+    client.close();
     await sql.end();
     await fx.close();
   }

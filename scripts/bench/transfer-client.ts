@@ -15,23 +15,23 @@ export interface TransferBody {
  */
 export class TransferClient {
   private readonly agent: http.Agent;
-  private readonly url: URL;
 
   constructor(
-    baseUrl: string,
     private readonly apiKey: string,
     concurrency: number,
   ) {
-    this.url = new URL('/transfers', baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   }
 
-  /** Posts one transfer; anything but 202 throws with the answer's body. Returns the transfer's id. */
-  post(transfer: TransferBody, idempotencyKey: string): Promise<string> {
+  /**
+   * Posts one transfer to the payments API at `baseUrl`; anything but 202 throws with the answer's
+   * body. Returns the transfer's id.
+   */
+  post(baseUrl: string, transfer: TransferBody, idempotencyKey: string): Promise<string> {
     const body = JSON.stringify(transfer);
     return new Promise((resolve, reject) => {
       const request = http.request(
-        this.url,
+        new URL('/transfers', baseUrl),
         {
           method: 'POST',
           agent: this.agent,

@@ -1,6 +1,6 @@
 import { waitFor } from '../../test/infra/wait-for.js';
 import { CHAOS_CLIENT, type ChaosStack } from './chaos-stack.js';
-import { readPositions, type PartitionPosition } from './check-kafka.js';
+import { readPositions } from './check-kafka.js';
 import type { History } from './history.js';
 import { POISON_CLIENT } from './inject-poison.js';
 import type { Workload } from './workload.js';
@@ -69,17 +69,14 @@ export async function drain(
  * An offset that stops short of a committed record is still reported by the checks.
  */
 async function offsetsSettled(stack: ChaosStack, history: History): Promise<void> {
-  let last: PartitionPosition[] = [];
+  let last = '';
   let movedAtMs = Date.now();
   try {
     const how = await waitFor(
       async () => {
         const now = await readPositions(stack);
-        const same = (p: PartitionPosition, i: number) =>
-          last[i]?.topic === p.topic &&
-          last[i]?.partition === p.partition &&
-          last[i]?.committed === p.committed;
-        if (now.length !== last.length || !now.every(same)) [last, movedAtMs] = [now, Date.now()];
+        const committed = now.map((p) => `${p.group} ${p.topic}[${p.partition}] ${p.committed}`);
+        if (committed.join() !== last) [last, movedAtMs] = [committed.join(), Date.now()];
         if (now.every((p) => p.committed === p.end)) return 'every group at the end offsets';
         return Date.now() - movedAtMs >= OFFSETS_QUIET_MS
           ? `committed offsets unchanged for ${OFFSETS_QUIET_MS / 1000} s`

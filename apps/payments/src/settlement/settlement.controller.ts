@@ -4,10 +4,10 @@ import { DataSource } from 'typeorm';
 import { KafkaEosExceptionFilter, type InputRecord, type KafkaEosPatternExtras } from '#kafka-eos';
 import { EventHeaders } from '#contracts';
 import { runWithLogContext, traceIdOf } from '#logging';
+import { PreparedStatement } from '#postgres';
 import { PaymentsMetrics } from '../metrics/payments-metrics.js';
 import { mismatchedFields, MismatchedResultError, type StoredTerms } from './check-result.js';
 import { decodeTransferResult } from './decode-transfer-result.js';
-import { PreparedStatement } from '#postgres';
 
 const storedTermsStatement = new PreparedStatement<StoredTerms>(
   'payments.stored-terms',
