@@ -15,8 +15,10 @@ describe('CPU samples from /proc', () => {
     const per = cpuPer(before, sampleCpu(targets), 2);
     expect(per.self).toBeGreaterThan(0.05); // of 0.15 s per unit, less when the machine is busy
     // This process is among them. Each sample reads self before same, so the two readings of this
-    // process may straddle a clock tick (0.01 s, over 2 units): allow that one tick.
-    expect(per.same).toBeGreaterThanOrEqual((per.self ?? 0) - 0.01 / 2);
+    // process may straddle a clock tick (0.01 s): allow that one tick. Compare whole ticks, as the
+    // seconds are sums and differences of binary fractions (0.16499999999999204 for 0.165).
+    const ticks = (seconds = 0) => Math.round(seconds * 2 * 100);
+    expect(ticks(per.same)).toBeGreaterThanOrEqual(ticks(per.self) - 1);
     expect(per.gone).toBe(0); // a pid that does not exist counts nothing
   });
 
