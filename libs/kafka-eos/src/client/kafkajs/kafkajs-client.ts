@@ -29,6 +29,7 @@ import type {
 } from '../kafka-client.js';
 import { classifyKafkajsError } from './kafkajs-errors.js';
 import { assertKafkajsPatched } from './kafkajs-patches.js';
+import { keyPartitioner } from './key-partitioner.js';
 
 // kafkajs is CommonJS, and Node's ES module loader does not find `ConfigResourceTypes` among its
 // named exports (it finds `Kafka` and `logLevel`): it is there on the module object.
@@ -83,6 +84,7 @@ export class KafkajsClient implements KafkaClient {
 
   producer(options: PlainProducerOptions): KafkaProducer {
     const producer = this.kafka.producer({
+      createPartitioner: keyPartitioner,
       idempotent: options.idempotent,
       allowAutoTopicCreation: false,
       retry: { retries: options.retries },
@@ -99,6 +101,7 @@ export class KafkajsClient implements KafkaClient {
   transactionalProducer(options: TransactionalProducerSettings): KafkaTransactionalProducer {
     return new KafkajsTransactionalProducer(
       this.kafka.producer({
+        createPartitioner: keyPartitioner,
         transactionalId: options.transactionalId,
         idempotent: true,
         maxInFlightRequests: 1,
