@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpuPer, sampleCpu } from './cpu.js';
 
 describe('CPU samples from /proc', () => {
+  // Node 24 names its main thread, hence the process, MainThread: take the name /proc gives.
+  const command = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
+
   it("count this process's CPU time, and processes by command name", () => {
-    // Node 24 names its main thread, hence the process, MainThread: take the name /proc gives.
-    const command = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
     const targets = {
       services: { self: process.pid, gone: 2 ** 22 + 1 },
       byCommand: { same: command },
@@ -23,7 +24,6 @@ describe('CPU samples from /proc', () => {
   });
 
   it('split named threads out of a command, thread by thread, leaving it the rest', () => {
-    const command = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
     const targets = {
       services: { self: process.pid },
       byCommand: { same: command },
